@@ -1,0 +1,66 @@
+// Signature encoding and policy in one place (PROFILE §1, ARCHITECTURE rule 10):
+// SHA-256 once over the UTF-8 canonical string, prehash done here, low-S RFC 6979, 130-hex r‖s‖v out,
+// 130 (v ∈ 0,1,27,28) or 128 hex in, high-S rejected, r and s in [1, n-1].
+import type { CryptoBackend } from './backend.ts';
+import { bytesToHex, parseHex, sha256Bytes } from './hex.ts';
+
+const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+const HALF_N = N >> 1n;
+const ACCEPTED_V = new Set([0, 1, 27, 28]);
+
+export type SignatureParse = { ok: true; rs: Uint8Array } | { ok: false; reason: string };
+
+/** Parses and range-checks a signature; never throws (attacker input). */
+export function parseSignature(input: unknown): SignatureParse {
+  if (typeof input !== 'string') return { ok: false, reason: 'signature must be a hex string' };
+  if (input.length !== 130 && input.length !== 128)
+    return { ok: false, reason: `signature must be 130 or 128 hex characters, got ${input.length}` };
+  const bytes = parseHex(input);
+  if (!bytes) return { ok: false, reason: 'signature is not hex' };
+  if (bytes.length === 65 && !ACCEPTED_V.has(bytes[64]!))
+    return { ok: false, reason: `recovery byte v must be 27, 28, 0 or 1, got ${bytes[64]}` };
+  const rs = bytes.subarray(0, 64);
+  const r = BigInt('0x' + bytesToHex(rs.subarray(0, 32)));
+  const s = BigInt('0x' + bytesToHex(rs.subarray(32)));
+  if (r === 0n || r >= N) return { ok: false, reason: 'r is out of range' };
+  if (s === 0n || s >= N) return { ok: false, reason: 's is out of range' };
+  if (s > HALF_N) return { ok: false, reason: 'high-S signature (not low-S normalised)' };
+  return { ok: true, rs };
+}
+
+/** Signs a 32-byte digest: 130-hex lowercase r‖s‖v with v = 27 + recid. */
+export function signDigest(backend: CryptoBackend, privateKey: Uint8Array, digest: Uint8Array): string {
+  const { signature, recid } = backend.sign(digest, privateKey);
+  return bytesToHex(signature) + (27 + recid).toString(16);
+}
+
+/** Signs a canonical string (SHA-256 of its UTF-8 bytes). */
+export function signCanonical(backend: CryptoBackend, privateKey: Uint8Array, canonical: string): string {
+  return signDigest(backend, privateKey, sha256Bytes(canonical));
+}
+
+export type VerifyResult = { valid: true } | { valid: false; reason: string };
+
+/** Verifies a signature (any accepted encoding) over a digest with a parsed 65-byte public key. */
+export function verifyDigest(
+  backend: CryptoBackend,
+  publicKey: Uint8Array,
+  digest: Uint8Array,
+  signature: unknown,
+): VerifyResult {
+  const parsed = parseSignature(signature);
+  if (!parsed.ok) return { valid: false, reason: parsed.reason };
+  return backend.verify(parsed.rs, digest, publicKey)
+    ? { valid: true }
+    : { valid: false, reason: 'signature does not match the key and message' };
+}
+
+/** Verifies a signature over a canonical string. */
+export function verifyCanonical(
+  backend: CryptoBackend,
+  publicKey: Uint8Array,
+  canonical: string,
+  signature: unknown,
+): VerifyResult {
+  return verifyDigest(backend, publicKey, sha256Bytes(canonical), signature);
+}
