@@ -1,0 +1,35 @@
+// Dispatches `opencharge-merchant <command>`; each command lives in its own file and loads on demand.
+import { nodeIO, type CliIO, type Command } from './io.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
+  serve: { summary: 'start the merchant endpoint server (default)', load: () => import('./serve.ts') },
+  migrate: { summary: 'apply database migrations and exit', load: () => import('./migrate.ts') },
+  keygen: { summary: 'print a new secp256k1 key pair as .env lines', load: () => import('./keygen.ts') },
+  sign: { summary: 'sign a canonical request and print every intermediate value', load: () => import('./sign.ts') },
+  verify: { summary: 'verify a signature over a canonical request, with the reason', load: () => import('./verify.ts') },
+  request: { summary: 'send a signed request as a peer and verify the answer', load: () => import('./request.ts') },
+};
+
+export function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return ['usage: opencharge-merchant <command> [options]', '', 'commands:', ...lines].join('\n');
+}
+
+export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number> {
+  const [name = 'serve', ...rest] = argv;
+  if (name === 'help' || name === '--help' || name === '-h') {
+    io.out(usage());
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await (await cmd.load()).run(rest, io);
+  } catch (err) {
+    io.err(`${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,24 @@
+// The one list of outbound gateways (ARCHITECTURE rule 3): adding a gateway adds one line here.
+import type { GatewayDefinition, Env } from './definition.ts';
+import type { Gateway, GatewayDeps, GatewayId } from './types.ts';
+import { coingate } from './coingate.ts';
+import { mugglepay } from './mugglepay.ts';
+import { myceliumGear } from './mycelium-gear.ts';
+import { iumicash } from './iumicash.ts';
+import { openchargeGateway } from './opencharge-gateway.ts';
+
+export const GATEWAYS: readonly GatewayDefinition<any>[] = [coingate, mugglepay, myceliumGear, iumicash, openchargeGateway];
+
+export function isGatewayId(value: unknown): value is GatewayId {
+  return GATEWAYS.some((g) => g.id === value);
+}
+
+/** Builds every gateway whose credentials are present; invalid settings throw at start-up. */
+export function enabledGateways(env: Env, deps: GatewayDeps): Map<GatewayId, Gateway> {
+  const out = new Map<GatewayId, Gateway>();
+  for (const def of GATEWAYS) {
+    const config = def.fromEnv(env);
+    if (config !== undefined) out.set(def.id, def.create(config, deps));
+  }
+  return out;
+}
