@@ -1,0 +1,21 @@
+// `opencharge-merchant serve`: start the server and stop it cleanly on SIGTERM/SIGINT.
+import type { Command } from './io.ts';
+import { startNode } from '../runtime/node.ts';
+
+export const run: Command = async (args, io) => {
+  if (args.includes('--help')) {
+    io.out('usage: opencharge-merchant serve\n\nAll settings come from OC_* environment variables (see README).');
+    return 0;
+  }
+  const server = await startNode({ env: io.env, cwd: io.cwd, print: io.out });
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      io.out(`received ${signal}: finishing in-flight requests and closing the database`);
+      void server.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  io.out('stopped');
+  return 0;
+};

@@ -1,0 +1,57 @@
+// buildDeps(config, effects): everything the app needs, built once at start-up (ARCHITECTURE rule 5).
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { OrderDeps } from './orders/deps.ts';
+import type { Store } from './store/types.ts';
+import { selectBackend } from './crypto/select.ts';
+import { resolveIdentity, type Identity } from './identity.ts';
+import { createPeerResolver, loadPeersFile } from './peers/index.ts';
+import { loadInventoryFile } from './orders/inventory.ts';
+import { enabledGateways } from './gateways/registry.ts';
+import { createSigner } from './client/signer.ts';
+
+export interface Effects {
+  fetch: typeof fetch;
+  /** Unix seconds. */
+  now: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  log: Logger;
+  cwd: string;
+}
+
+export interface BuiltDeps {
+  deps: OrderDeps;
+  identity: Identity;
+  backendNote: string;
+}
+
+/** Opening the store is the caller's job (it differs per runtime); everything else is built here. */
+export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps {
+  const { backend, note } = selectBackend(config.crypto);
+  const identity = resolveIdentity(config, backend, fx.cwd);
+  const peers = identity.peersFile ? loadPeersFile(identity.peersFile) : [];
+  const resolver = createPeerResolver({
+    peers,
+    fetch: fx.fetch,
+    now: fx.now,
+    log: fx.log,
+    allowHttp: config.allowHttpPeers,
+    registryUrl: config.registryUrl,
+  });
+  const inventory = config.inventoryFile ? loadInventoryFile(config.inventoryFile, identity.ocid) : undefined;
+  const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });
+  const gateways = enabledGateways(config.gatewayEnv, { fetch: fx.fetch, now: fx.now, randomBytes: fx.randomBytes, log: fx.log, signer });
+  const deps: OrderDeps = {
+    config,
+    store,
+    backend,
+    merchant: { ocid: identity.ocid, privateKey: identity.privateKey, publicKeyHex: identity.publicKeyHex, accepts: identity.accepts },
+    resolver,
+    inventory,
+    gateways,
+    now: fx.now,
+    randomBytes: fx.randomBytes,
+    log: fx.log,
+  };
+  return { deps, identity, backendNote: note };
+}

@@ -1,0 +1,48 @@
+// createApp(deps): the whole HTTP surface, runtime-neutral (Node, Bun and tests use the same app).
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from './context.ts';
+import type { OrderDeps } from '../orders/deps.ts';
+import { bytesToHex } from '../protocol/hex.ts';
+import { errorResponse, jsonText, notFound, onError } from './errors.ts';
+import { publicRoutes } from './routes/public.ts';
+import { signedRoutes } from './routes/signed.ts';
+
+export const BODY_LIMIT = 64 * 1024;
+
+/** Extra route groups mounted by later layers (webhook, admin, callbacks) without touching this file's callers. */
+export type RouteGroup = { path: 'base' | 'root'; app: Hono<AppEnv> };
+
+export function createApp(deps: OrderDeps, groups: RouteGroup[] = []): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('requestId', bytesToHex(deps.randomBytes(8)));
+    await next();
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: BODY_LIMIT,
+      onError: () => errorResponse('PAYLOAD_TOO_LARGE', `request body is larger than ${BODY_LIMIT} bytes`, { limit: BODY_LIMIT }),
+    }),
+  );
+
+  // Operations, outside the base path. HEAD is answered by the GET handlers.
+  app.get('/healthz', () => jsonText('{"status":"ok"}', 200, { 'cache-control': 'no-store' }));
+  app.get('/readyz', async () =>
+    (await deps.store.ping())
+      ? jsonText('{"status":"ready"}', 200, { 'cache-control': 'no-store' })
+      : jsonText('{"status":"unavailable"}', 503, { 'cache-control': 'no-store' }),
+  );
+
+  const base = new Hono<AppEnv>();
+  base.route('/', publicRoutes(deps));
+  base.route('/', signedRoutes(deps));
+  for (const g of groups) if (g.path === 'base') base.route('/', g.app);
+  app.route(deps.config.basePath || '/', base);
+  for (const g of groups) if (g.path === 'root') app.route('/', g.app);
+
+  app.notFound(notFound);
+  app.onError(onError(deps.log));
+  return app;
+}

@@ -1,0 +1,13 @@
+// Typed Hono context variables shared by middleware and routes.
+import type { NonceClaim } from '../store/types.ts';
+
+export interface AuthInfo {
+  ocid: number;
+  nonce: NonceClaim;
+  /** The raw request body bytes the signature covered. */
+  rawBody: Uint8Array;
+}
+
+export type AppEnv = {
+  Variables: { requestId: string; auth: AuthInfo };
+};

@@ -1,0 +1,45 @@
+// The one place error codes become HTTP responses (ARCHITECTURE rule 8): envelope, status, no internals.
+import type { Context } from 'hono';
+import { ERROR_STATUS, errorBody, type ErrorCode } from '../protocol/errors.ts';
+import type { Failure } from '../orders/result.ts';
+import type { Logger } from '../log.ts';
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorResponse(code: ErrorCode, message: string, details?: Record<string, unknown>): Response {
+  return new Response(JSON.stringify(errorBody(code, message, details)), {
+    status: ERROR_STATUS[code],
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+export function failureResponse(f: Failure): Response {
+  return errorResponse(f.code, f.message, f.details);
+}
+
+/** Hono onError: known errors become their envelope; anything else is logged with the request id and hidden. */
+export function onError(log: Logger) {
+  return (err: Error, c: Context): Response => {
+    if (err instanceof ApiError) return errorResponse(err.code, err.message, err.details);
+    const requestId = c.get('requestId' as never) as string | undefined;
+    log.error('unhandled error', { requestId, method: c.req.method, path: c.req.path, error: err.stack ?? String(err) });
+    return errorResponse('INTERNAL', 'internal error', requestId ? { requestId } : undefined);
+  };
+}
+
+export function notFound(c: Context): Response {
+  return errorResponse('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+}
+
+/** JSON response from an exact body string (signatures cover these bytes). */
+export function jsonText(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}

@@ -1,0 +1,66 @@
+// Signed-request middleware (PROFILE §2): headers → window → key → signature over raw bytes → nonce.
+import type { MiddlewareHandler } from 'hono';
+import { parseAuthHeaders, isFresh } from '../../protocol/headers.ts';
+import { canonicalRequest } from '../../protocol/canonical.ts';
+import { verifyCanonical } from '../../protocol/signature.ts';
+import { errorResponse } from '../errors.ts';
+import type { AppEnv } from '../context.ts';
+import type { OrderDeps } from '../../orders/deps.ts';
+
+export interface SignatureOptions {
+  /**
+   * The route consumes the nonce itself inside its own transaction (and on every failure path):
+   * `/orders/create` does, saving one durable commit per request.
+   */
+  deferNonce?: boolean;
+}
+
+/** The request-target exactly as received: Node's raw `incoming.url`, else the URL's path + query. */
+export function requestTarget(req: Request, env: unknown): string {
+  const incoming = (env as { incoming?: { url?: string } } | undefined)?.incoming;
+  if (incoming?.url) return incoming.url;
+  const u = new URL(req.url);
+  return u.pathname + u.search;
+}
+
+export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): MiddlewareHandler<AppEnv> {
+  const window = deps.config.timestampWindow;
+  return async (c, next) => {
+    // 1. headers present and well-formed
+    const h = parseAuthHeaders((name) => c.req.header(name));
+    if (!h.ok) return errorResponse('INVALID_SIGNATURE', h.reason, { reason: h.reason });
+    const { headers } = h;
+    // 2. freshness
+    const now = deps.now();
+    if (!isFresh(headers.timestamp, now, window))
+      return errorResponse('TIMESTAMP_EXPIRED', `timestamp is more than ${window} seconds from server time`, { serverTime: now });
+    // 3. the caller's key
+    let key = await deps.resolver.resolve(headers.ocidNumber);
+    if (!key.ok) return errorResponse(key.code, key.reason, { ocid: headers.ocidNumber });
+    // 4. signature over the raw received bytes
+    const rawBody = new Uint8Array(await c.req.arrayBuffer());
+    const canonical = canonicalRequest({
+      ocid: headers.ocid,
+      timestamp: headers.timestamp,
+      nonce: headers.nonce,
+      method: c.req.method,
+      path: requestTarget(c.req.raw, c.env),
+      body: rawBody,
+    });
+    let verdict = verifyCanonical(deps.backend, key.key, canonical, headers.signature);
+    if (!verdict.valid && key.cached) {
+      // Keys rotate: refetch once before failing (PROFILE §2 step 4).
+      const fresh = await deps.resolver.resolve(headers.ocidNumber, { refresh: true });
+      if (fresh.ok && fresh.hex !== key.hex) {
+        key = fresh;
+        verdict = verifyCanonical(deps.backend, fresh.key, canonical, headers.signature);
+      }
+    }
+    if (!verdict.valid) return errorResponse('INVALID_SIGNATURE', 'request signature does not verify', { reason: verdict.reason });
+    // 5. nonce, kept at least 2 × window
+    const nonce = { ocid: headers.ocidNumber, nonce: headers.nonce, expiresAt: Number(headers.timestamp) + 2 * window };
+    if (!opts.deferNonce && !(await deps.store.insertNonce(nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
+    c.set('auth', { ocid: headers.ocidNumber, nonce, rawBody });
+    await next();
+  };
+}

@@ -1,0 +1,39 @@
+// Signed routes (PROFILE §2-§3): GET /capabilities, POST /orders/create; every response is signed.
+import { Hono } from 'hono';
+import type { AppEnv } from '../context.ts';
+import type { OrderDeps } from '../../orders/deps.ts';
+import { buildCapabilities } from '../../orders/metadata.ts';
+import { createOrder } from '../../orders/create-order.ts';
+import { requireSignature } from '../middleware/signature.ts';
+import { signResponses } from '../middleware/sign-response.ts';
+import { errorResponse, failureResponse, jsonText } from '../errors.ts';
+
+/** Parses the raw body the signature covered (never a re-serialisation). */
+export function parseJsonBody(raw: Uint8Array): { ok: true; value: unknown } | { ok: false; response: Response } {
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw)) };
+  } catch {
+    return { ok: false, response: errorResponse('INVALID_REQUEST', 'body must be UTF-8 JSON') };
+  }
+}
+
+export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const capabilities = buildCapabilities(deps);
+  // Per route, not '*': a sub-app's '*' middleware would also sign the public routes mounted beside it.
+  const signed = signResponses(deps);
+
+  app.get('/capabilities', signed, requireSignature(deps), () => jsonText(capabilities));
+
+  app.post('/orders/create', signed, requireSignature(deps, { deferNonce: true }), async (c) => {
+    const auth = c.get('auth');
+    const body = parseJsonBody(auth.rawBody);
+    if (!body.ok) {
+      if (!(await deps.store.insertNonce(auth.nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
+      return body.response;
+    }
+    const res = await createOrder(deps, { callerOcid: auth.ocid, body: body.value, nonce: auth.nonce });
+    return res.ok ? jsonText(res.value.responseBody) : failureResponse(res);
+  });
+  return app;
+}

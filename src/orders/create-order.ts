@@ -1,0 +1,184 @@
+// POST /orders/create and POST /admin/orders (PROFILE §3): validate, price, sign, store idempotently.
+import { z } from 'zod';
+import { canonicalOrder, canonicalSorted } from '../protocol/canonical.ts';
+import { AMOUNT_RE, formatAmount, fractionDigits, parseAmount } from '../protocol/amount.ts';
+import { sha256Hex } from '../protocol/hex.ts';
+import { signCanonical } from '../protocol/signature.ts';
+import type { NonceClaim, OrderRecord } from '../store/types.ts';
+import { fail, ok, type Result } from './result.ts';
+import { newId } from './ids.ts';
+import { outboxFor, type OrderDeps } from './deps.ts';
+
+const MINOR_DIGITS = 2;
+const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export const createOrderBody = z
+  .object({
+    id: z.string().regex(ID_RE, 'must be 1-128 characters of A-Z a-z 0-9 _ . : -').optional(),
+    ocid: z.number().int().positive().optional(),
+    reference: z.string().min(1).max(256).optional(),
+    amount: z.string().optional(),
+    currency: z.string().regex(/^[A-Z0-9]{3,5}$/, 'must be an ISO 4217-style code like "USD"').optional(),
+    items: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1).max(128),
+            quantity: z.number().int().min(1).max(1_000_000).default(1),
+            name: z.string().max(256).optional(),
+            price: z.string().regex(AMOUNT_RE).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(100)
+      .optional(),
+    memo: z.string().max(500).optional(),
+    expiresAt: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type CreateOrderBody = z.infer<typeof createOrderBody>;
+
+export interface SignedOrderResponse {
+  order: Record<string, unknown>;
+  signature: string;
+  urls: { order: string[]; completed?: string; cancelled?: string };
+}
+
+export interface CreateOrderInput {
+  /** The caller's OCID, or 0 for the merchant's own admin API. */
+  callerOcid: number;
+  body: unknown;
+  /** Consumed in the same transaction as the order (PROFILE §2 step 5). */
+  nonce?: NonceClaim;
+}
+
+export interface CreatedOrder {
+  /** The exact response body (replayed byte for byte on an idempotent retry). */
+  responseBody: string;
+  record: OrderRecord;
+  replayed: boolean;
+}
+
+type Priced = { amount: string; currency: string; items?: Array<{ id: string; name?: string; quantity: number; price?: string }> };
+
+function price(deps: OrderDeps, b: CreateOrderBody): Result<Priced> {
+  const inv = deps.inventory;
+  if (inv) {
+    if (!b.items) return fail('INVALID_REQUEST', 'items are required: this merchant prices orders from its inventory');
+    if (b.currency !== undefined && b.currency !== inv.currency)
+      return fail('CURRENCY_MISMATCH', `currency must be ${inv.currency}`, { expected: inv.currency, got: b.currency });
+    let total = 0n;
+    const items = [];
+    for (const [i, it] of b.items.entries()) {
+      const known = inv.items.get(it.id);
+      if (!known) return fail('INVALID_REQUEST', `unknown item '${it.id}'`, { item: i });
+      const min = known.min_qty ?? 1;
+      const max = Math.min(known.max_qty ?? Infinity, known.quantity ?? Infinity);
+      if (it.quantity < min || it.quantity > max)
+        return fail('INVALID_REQUEST', `quantity of '${it.id}' must be between ${min} and ${max}`, { item: i });
+      total += parseAmount(known.price)! * BigInt(it.quantity);
+      items.push({ id: it.id, name: known.name, quantity: it.quantity, price: known.price });
+    }
+    const digits = Math.max(MINOR_DIGITS, ...[...inv.items.values()].map((x) => fractionDigits(x.price)));
+    const amount = formatAmount(total, digits);
+    if (b.amount !== undefined && parseAmount(b.amount) !== total)
+      return fail('AMOUNT_MISMATCH', `amount must be ${amount} (computed from the inventory)`, { expected: amount, got: b.amount });
+    return ok({ amount, currency: inv.currency, items });
+  }
+  if (b.amount === undefined || b.currency === undefined) return fail('INVALID_REQUEST', 'amount and currency are required');
+  const value = parseAmount(b.amount);
+  if (value === undefined || value === 0n || fractionDigits(b.amount) > MINOR_DIGITS)
+    return fail('INVALID_REQUEST', `amount must be a decimal string greater than zero with at most ${MINOR_DIGITS} decimals`, { field: 'amount' });
+  if (!deps.config.currencies.includes(b.currency))
+    return fail('CURRENCY_MISMATCH', `currency must be one of ${deps.config.currencies.join(', ')}`, { accepted: deps.config.currencies });
+  return ok({ amount: formatAmount(value, MINOR_DIGITS), currency: b.currency, items: b.items });
+}
+
+/**
+ * Every signed request consumes its nonce, also when it fails validation, so that a replay is always
+ * answered NONCE_REUSED (PROFILE §2 step 5); the happy path consumes it inside the order's transaction.
+ */
+export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Promise<Result<CreatedOrder>> {
+  const nonce = { consumed: false };
+  const res = await create(deps, input, nonce);
+  if (!res.ok && res.code !== 'NONCE_REUSED' && input.nonce && !nonce.consumed && !(await deps.store.insertNonce(input.nonce)))
+    return fail('NONCE_REUSED', 'nonce already used');
+  return res;
+}
+
+async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consumed: boolean }): Promise<Result<CreatedOrder>> {
+  const parsed = createOrderBody.safeParse(input.body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    return fail('INVALID_REQUEST', `invalid order request: ${issues[0]!.path || 'body'}: ${issues[0]!.message}`, { issues });
+  }
+  const b = parsed.data;
+  if (b.ocid !== undefined && b.ocid !== deps.merchant.ocid)
+    return fail('INVALID_REQUEST', `ocid ${b.ocid} is not this merchant (${deps.merchant.ocid})`, { field: 'ocid' });
+  const requestHash = sha256Hex(canonicalSorted(input.body));
+
+  const replay = async (existing: OrderRecord, nonceConsumed: boolean): Promise<Result<CreatedOrder>> => {
+    if (existing.callerOcid !== input.callerOcid || existing.requestHash !== requestHash)
+      return fail('ORDER_CONFLICT', `order '${existing.id}' already exists with different content`);
+    if (input.nonce && !nonceConsumed) {
+      nonce.consumed = true;
+      if (!(await deps.store.insertNonce(input.nonce))) return fail('NONCE_REUSED', 'nonce already used');
+    }
+    return ok({ responseBody: existing.responseBody, record: existing, replayed: true });
+  };
+  if (b.id !== undefined) {
+    const existing = await deps.store.getOrder(b.id);
+    if (existing) return replay(existing, false);
+  }
+
+  const priced = price(deps, b);
+  if (!priced.ok) return priced;
+  const createdAt = deps.now();
+  const expiresAt = b.expiresAt ?? createdAt + deps.config.orderTtl;
+  if (expiresAt <= createdAt) return fail('INVALID_REQUEST', 'expiresAt is in the past', { field: 'expiresAt' });
+  if (expiresAt > createdAt + deps.config.orderMaxTtl)
+    return fail('INVALID_REQUEST', `expiresAt is more than ${deps.config.orderMaxTtl} seconds away`, { field: 'expiresAt' });
+
+  const id = b.id ?? newId('ord', Date.now(), deps.randomBytes);
+  // Exactly the fields we mean to sign: no undefined-valued keys (they would enter the allowlist, §4.3).
+  const order: Record<string, unknown> = { id, ocid: deps.merchant.ocid };
+  if (b.reference !== undefined) order.reference = b.reference;
+  order.amount = priced.value.amount;
+  order.currency = priced.value.currency;
+  if (priced.value.items) order.items = priced.value.items;
+  if (b.memo !== undefined) order.memo = b.memo;
+  order.createdAt = createdAt;
+  order.expiresAt = expiresAt;
+  order.accepts = deps.merchant.accepts;
+  const signature = signCanonical(deps.backend, deps.merchant.privateKey, canonicalOrder(order));
+  const urls: SignedOrderResponse['urls'] = { order: [`${deps.config.publicBaseUrl}/orders/${encodeURIComponent(id)}`] };
+  if (deps.config.completedUrl) urls.completed = deps.config.completedUrl;
+  if (deps.config.cancelledUrl) urls.cancelled = deps.config.cancelledUrl;
+  const orderJson = JSON.stringify(order);
+  const responseBody = `{"order":${orderJson},"signature":${JSON.stringify(signature)},"urls":${JSON.stringify(urls)}}`;
+
+  const res = await deps.store.createOrder(
+    {
+      id,
+      callerOcid: input.callerOcid,
+      requestHash,
+      amount: priced.value.amount,
+      currency: priced.value.currency,
+      reference: b.reference ?? null,
+      createdAt,
+      expiresAt,
+      orderJson,
+      signature,
+      responseBody,
+    },
+    outboxFor(deps, id, 'order.created', { order, signature, urls, status: 'pending' }),
+    input.nonce,
+  );
+  if (res.kind === 'nonce_reused') return fail('NONCE_REUSED', 'nonce already used');
+  nonce.consumed = true;
+  // The transaction consumed the nonce before finding the order.
+  if (res.kind === 'exists') return replay(res.order, true);
+  return ok({ responseBody, record: res.order, replayed: false });
+}

@@ -1,0 +1,40 @@
+// What the order use cases need: injected by deps.ts, faked by nothing (tests build the real ones).
+import type { Config } from '../config.ts';
+import type { CryptoBackend } from '../protocol/backend.ts';
+import type { Store, Outbox, EventType } from '../store/types.ts';
+import type { Logger } from '../log.ts';
+import type { Inventory } from './inventory.ts';
+import type { KeyResolver } from '../peers/index.ts';
+import type { Gateway, GatewayId } from '../gateways/types.ts';
+import { newId } from './ids.ts';
+
+export interface Merchant {
+  ocid: number;
+  privateKey: Uint8Array;
+  publicKeyHex: string;
+  /** Settlement issuers we accept (OC_ACCEPTS, or the development demo issuer). */
+  accepts: number[];
+}
+
+export interface OrderDeps {
+  config: Config;
+  store: Store;
+  backend: CryptoBackend;
+  merchant: Merchant;
+  resolver: KeyResolver;
+  inventory?: Inventory;
+  gateways: Map<GatewayId, Gateway>;
+  /** Unix seconds. */
+  now: () => number;
+  randomBytes: (n: number) => Uint8Array;
+  log: Logger;
+}
+
+/** One event (and, with a shop webhook configured, its delivery) for the outbox. */
+export function outboxFor(deps: OrderDeps, orderId: string, type: EventType, data: unknown): Outbox {
+  const now = deps.now();
+  const event = { id: newId('evt', Date.now(), deps.randomBytes), orderId, type, createdAt: now, data: JSON.stringify(data) };
+  return deps.config.webhookUrl
+    ? { event, delivery: { id: newId('dlv', Date.now(), deps.randomBytes), url: deps.config.webhookUrl } }
+    : { event };
+}

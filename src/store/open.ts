@@ -1,0 +1,39 @@
+// Opens the store named by OC_DATABASE_URL on Node (file: → better-sqlite3), applying committed migrations.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema/sqlite.ts';
+import { createSqliteStore, type SyncSqlite } from './sqlite.ts';
+import type { Store } from './types.ts';
+import { sqlitePath } from './sqlite-path.ts';
+
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
+
+/** The pragmas payment state needs (PROFILE, prior-art §10): WAL, FULL sync, busy timeout, foreign keys. */
+export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 5000', 'foreign_keys = ON'];
+
+export interface OpenOptions {
+  cwd?: string;
+  /** Apply migrations (default true): `serve` and `migrate` do; tests always do. */
+  migrate?: boolean;
+}
+
+export async function openStore(url: string, opts: OpenOptions = {}): Promise<Store> {
+  const cwd = opts.cwd ?? process.cwd();
+  const path = sqlitePath(url, cwd);
+  if (path !== undefined) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new Database(path);
+    for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+    const db = drizzle(sqlite, { schema }) as unknown as SyncSqlite;
+    if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });
+    return createSqliteStore(db, () => sqlite.close());
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    throw new Error('OC_DATABASE_URL: PostgreSQL support is not available in this build yet');
+  }
+  throw new Error(`OC_DATABASE_URL: unsupported URL scheme in '${url.replace(/\/\/[^@]*@/, '//***@')}' (use file:… or postgres://…)`);
+}

@@ -1,0 +1,111 @@
+// SQLite schema (drizzle): migrations in migrations/sqlite are generated from this file by drizzle-kit.
+import { sqliteTable, text, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+
+export const nonces = sqliteTable(
+  'nonces',
+  {
+    ocid: integer('ocid').notNull(),
+    nonce: text('nonce').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ocid, t.nonce] }), index('nonces_expires_idx').on(t.expiresAt)],
+);
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    callerOcid: integer('caller_ocid').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: text('status', { enum: ['pending', 'paid', 'expired', 'cancelled'] }).notNull(),
+    amount: text('amount').notNull(),
+    currency: text('currency').notNull(),
+    reference: text('reference'),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    paidAt: integer('paid_at'),
+    txid: text('txid'),
+    paidLate: integer('paid_late', { mode: 'boolean' }).notNull().default(false),
+    paymentMismatch: integer('payment_mismatch', { mode: 'boolean' }).notNull().default(false),
+    orderJson: text('order_json').notNull(),
+    signature: text('signature').notNull(),
+    responseBody: text('response_body').notNull(),
+  },
+  (t) => [
+    uniqueIndex('orders_id_idx').on(t.id),
+    index('orders_reference_idx').on(t.reference),
+    index('orders_status_expires_idx').on(t.status, t.expiresAt),
+  ],
+);
+
+export const proofs = sqliteTable(
+  'proofs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    issuer: integer('issuer').notNull(),
+    txid: text('txid').notNull(),
+    senderOcid: integer('sender_ocid').notNull(),
+    orderId: text('order_id'),
+    proofJson: text('proof_json').notNull(),
+    signature: text('signature').notNull(),
+    proofHash: text('proof_hash').notNull(),
+    form: text('form', { enum: ['A', 'B'] }).notNull(),
+    verdict: text('verdict').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [uniqueIndex('proofs_issuer_txid_idx').on(t.issuer, t.txid), index('proofs_order_idx').on(t.orderId)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    type: text('type').notNull(),
+    createdAt: integer('created_at').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [index('events_order_idx').on(t.orderId)],
+);
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => events.id),
+    url: text('url').notNull(),
+    status: text('status', { enum: ['pending', 'succeeded', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    lockedUntil: integer('locked_until').notNull().default(0),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('deliveries_due_idx').on(t.status, t.nextAttemptAt), index('deliveries_event_idx').on(t.eventId)],
+);
+
+export const charges = sqliteTable(
+  'charges',
+  {
+    id: text('id').primaryKey(),
+    orderId: text('order_id').notNull(),
+    gateway: text('gateway').notNull(),
+    reference: text('reference').notNull(),
+    paymentUrl: text('payment_url').notNull(),
+    status: text('status').notNull(),
+    gatewayStatus: text('gateway_status').notNull(),
+    tokenHash: text('token_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('charges_order_gateway_idx').on(t.orderId, t.gateway),
+    index('charges_gateway_reference_idx').on(t.gateway, t.reference),
+    index('charges_status_idx').on(t.status, t.updatedAt),
+  ],
+);

@@ -1,0 +1,204 @@
+// The Store on SQLite through drizzle's synchronous drivers (better-sqlite3 on Node, bun:sqlite on Bun).
+import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as t from './schema/sqlite.ts';
+import type {
+  ChargeRecord,
+  DeliveryRecord,
+  EventRecord,
+  NonceClaim,
+  OrderChange,
+  OrderRecord,
+  Outbox,
+  ProofRecord,
+  Store,
+} from './types.ts';
+
+export type SyncSqlite = BaseSQLiteDatabase<'sync', { changes: number }, typeof t>;
+
+export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
+  const writeOutbox = (tx: SyncSqlite, rows: Outbox[]) => {
+    for (const o of rows) {
+      tx.insert(t.events).values(o.event).run();
+      if (o.delivery)
+        tx.insert(t.deliveries)
+          .values({ id: o.delivery.id, eventId: o.event.id, url: o.delivery.url, status: 'pending', nextAttemptAt: o.event.createdAt, createdAt: o.event.createdAt })
+          .run();
+    }
+  };
+  const insertNonce = (tx: SyncSqlite, c: NonceClaim) =>
+    // INSERT OR IGNORE + changes: 3× cheaper than catching the UNIQUE error (perf-limits §5).
+    tx.insert(t.nonces).values(c).onConflictDoNothing().run().changes === 1;
+  const getOrder = (tx: SyncSqlite, id: string) => tx.select().from(t.orders).where(eq(t.orders.id, id)).get() as OrderRecord | undefined;
+  const applyChange = (tx: SyncSqlite, id: string, c: OrderChange): OrderRecord | undefined => {
+    const set: Partial<typeof t.orders.$inferInsert> = {};
+    if (c.to) set.status = c.to;
+    if (c.paidAt !== undefined) set.paidAt = c.paidAt;
+    if (c.txid !== undefined) set.txid = c.txid;
+    if (c.paidLate !== undefined) set.paidLate = c.paidLate;
+    if (c.paymentMismatch !== undefined) set.paymentMismatch = c.paymentMismatch;
+    if (Object.keys(set).length === 0) return getOrder(tx, id);
+    return tx.update(t.orders).set(set).where(and(eq(t.orders.id, id), eq(t.orders.status, c.from))).returning().get() as
+      | OrderRecord
+      | undefined;
+  };
+  const withEvent = (tx: SyncSqlite, rows: Array<typeof t.deliveries.$inferSelect>) =>
+    rows.map((d) => ({ ...(d as DeliveryRecord), event: tx.select().from(t.events).where(eq(t.events.id, d.eventId)).get() as EventRecord }));
+
+  return {
+    dialect: 'sqlite',
+    async ping() {
+      try {
+        db.get(sql`select 1 from orders limit 1`);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      close();
+    },
+    async insertNonce(claim) {
+      return insertNonce(db, claim);
+    },
+    async purgeNonces(now) {
+      return db.delete(t.nonces).where(lt(t.nonces.expiresAt, now)).run().changes;
+    },
+    async createOrder(order, outbox, nonce) {
+      return db.transaction((tx) => {
+        if (nonce && !insertNonce(tx, nonce)) return { kind: 'nonce_reused' as const };
+        const existing = getOrder(tx, order.id);
+        if (existing) return { kind: 'exists' as const, order: existing };
+        const row = tx.insert(t.orders).values({ ...order, status: 'pending' }).returning().get() as OrderRecord;
+        writeOutbox(tx, [outbox]);
+        return { kind: 'created' as const, order: row };
+      }, { behavior: 'immediate' });
+    },
+    async getOrder(id) {
+      return getOrder(db, id);
+    },
+    async findOrderByReference(reference) {
+      return db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(1).get() as
+        | OrderRecord
+        | undefined;
+    },
+    async listOrders(q) {
+      const where = and(q.status ? eq(t.orders.status, q.status) : undefined, q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
+      return db.select().from(t.orders).where(where).orderBy(desc(t.orders.seq)).limit(q.limit).all() as OrderRecord[];
+    },
+    async changeOrder(id, change, outbox) {
+      return db.transaction((tx) => {
+        const row = applyChange(tx, id, change);
+        if (row) writeOutbox(tx, outbox);
+        return row;
+      }, { behavior: 'immediate' });
+    },
+    async listExpirable(now, limit) {
+      return db
+        .select()
+        .from(t.orders)
+        .where(and(eq(t.orders.status, 'pending'), lt(t.orders.expiresAt, now)))
+        .orderBy(asc(t.orders.expiresAt))
+        .limit(limit)
+        .all() as OrderRecord[];
+    },
+    async recordProof(proof, orderChange, outbox = []) {
+      return db.transaction((tx) => {
+        const existing = tx
+          .select()
+          .from(t.proofs)
+          .where(and(eq(t.proofs.issuer, proof.issuer), eq(t.proofs.txid, proof.txid)))
+          .get() as ProofRecord | undefined;
+        if (existing) return { kind: existing.proofHash === proof.proofHash ? ('duplicate' as const) : ('conflict' as const), proof: existing };
+        const stored = tx.insert(t.proofs).values(proof).returning().get() as ProofRecord;
+        let order: OrderRecord | undefined;
+        if (orderChange) {
+          order = applyChange(tx, orderChange.orderId, orderChange.change);
+          if (order) writeOutbox(tx, outbox);
+        } else writeOutbox(tx, outbox);
+        return { kind: 'stored' as const, proof: stored, order };
+      }, { behavior: 'immediate' });
+    },
+    async listProofs(orderId) {
+      return db.select().from(t.proofs).where(eq(t.proofs.orderId, orderId)).orderBy(asc(t.proofs.id)).all() as ProofRecord[];
+    },
+    async listEvents(orderId) {
+      return db.select().from(t.events).where(eq(t.events.orderId, orderId)).orderBy(asc(t.events.createdAt), asc(t.events.id)).all() as EventRecord[];
+    },
+    async listDeliveries(q) {
+      const rows = db
+        .select({ d: t.deliveries })
+        .from(t.deliveries)
+        .innerJoin(t.events, eq(t.events.id, t.deliveries.eventId))
+        .where(and(q.status ? eq(t.deliveries.status, q.status) : undefined, q.orderId ? eq(t.events.orderId, q.orderId) : undefined))
+        .orderBy(desc(t.deliveries.createdAt), desc(t.deliveries.id))
+        .limit(q.limit)
+        .all();
+      return withEvent(db, rows.map((r) => r.d));
+    },
+    async claimDeliveries(now, leaseUntil, limit) {
+      return db.transaction((tx) => {
+        const due = tx
+          .select()
+          .from(t.deliveries)
+          .where(and(eq(t.deliveries.status, 'pending'), lte(t.deliveries.nextAttemptAt, now), lte(t.deliveries.lockedUntil, now)))
+          .orderBy(asc(t.deliveries.nextAttemptAt))
+          .limit(limit)
+          .all();
+        for (const d of due) tx.update(t.deliveries).set({ lockedUntil: leaseUntil }).where(eq(t.deliveries.id, d.id)).run();
+        return withEvent(tx, due.map((d) => ({ ...d, lockedUntil: leaseUntil })));
+      }, { behavior: 'immediate' });
+    },
+    async finishAttempt(id, patch) {
+      db.update(t.deliveries).set({ ...patch, lockedUntil: 0 }).where(eq(t.deliveries.id, id)).run();
+    },
+    async redeliver(id, now) {
+      return db
+        .update(t.deliveries)
+        .set({ status: 'pending', nextAttemptAt: now, lockedUntil: 0 })
+        .where(eq(t.deliveries.id, id))
+        .returning()
+        .get() as DeliveryRecord | undefined;
+    },
+    async insertCharge(charge) {
+      return db.transaction((tx) => {
+        const existing = tx
+          .select()
+          .from(t.charges)
+          .where(and(eq(t.charges.orderId, charge.orderId), eq(t.charges.gateway, charge.gateway)))
+          .get() as ChargeRecord | undefined;
+        if (existing) return { kind: 'exists' as const, charge: existing };
+        tx.insert(t.charges).values(charge).run();
+        return { kind: 'created' as const, charge };
+      }, { behavior: 'immediate' });
+    },
+    async getCharge(gateway, reference) {
+      return db.select().from(t.charges).where(and(eq(t.charges.gateway, gateway), eq(t.charges.reference, reference))).get() as
+        | ChargeRecord
+        | undefined;
+    },
+    async getChargeForOrder(orderId, gateway) {
+      return db.select().from(t.charges).where(and(eq(t.charges.orderId, orderId), eq(t.charges.gateway, gateway))).get() as
+        | ChargeRecord
+        | undefined;
+    },
+    async listCharges(orderId) {
+      return db.select().from(t.charges).where(eq(t.charges.orderId, orderId)).orderBy(asc(t.charges.createdAt)).all() as ChargeRecord[];
+    },
+    async listOpenCharges(limit) {
+      return db
+        .select()
+        .from(t.charges)
+        .where(and(eq(t.charges.status, 'pending')))
+        .orderBy(asc(t.charges.updatedAt))
+        .limit(limit)
+        .all() as ChargeRecord[];
+    },
+    async updateCharge(id, patch) {
+      db.update(t.charges).set(patch).where(eq(t.charges.id, id)).run();
+    },
+    async deleteCharge(id) {
+      db.delete(t.charges).where(eq(t.charges.id, id)).run();
+    },
+  };
+}

@@ -1,0 +1,195 @@
+// The store interfaces: every caller reaches the database only through these (SQLite and PostgreSQL alike).
+
+export type OrderStatus = 'pending' | 'paid' | 'expired' | 'cancelled';
+
+export interface NonceClaim {
+  ocid: number;
+  nonce: string;
+  /** Unix seconds after which the nonce may be purged (≥ timestamp + 2 × window). */
+  expiresAt: number;
+}
+
+export interface OrderRecord {
+  /** Monotonic row number: the admin list's cursor. */
+  seq: number;
+  id: string;
+  /** Who created it: the caller's OCID, or 0 for the merchant's own admin API. */
+  callerOcid: number;
+  /** Hash of the creating request's parsed body: same hash again → idempotent replay. */
+  requestHash: string;
+  status: OrderStatus;
+  amount: string;
+  currency: string;
+  reference: string | null;
+  createdAt: number;
+  expiresAt: number;
+  paidAt: number | null;
+  txid: string | null;
+  paidLate: boolean;
+  paymentMismatch: boolean;
+  /** The signed order object, as JSON text exactly as signed. */
+  orderJson: string;
+  signature: string;
+  /** The exact `{order, signature, urls}` response body, replayed byte for byte. */
+  responseBody: string;
+}
+
+export type NewOrder = Omit<OrderRecord, 'seq' | 'status' | 'paidAt' | 'txid' | 'paidLate' | 'paymentMismatch'>;
+
+export type EventType =
+  | 'order.created'
+  | 'order.paid'
+  | 'order.paid_late'
+  | 'order.payment_mismatch'
+  | 'order.expired'
+  | 'order.cancelled';
+
+export interface NewEvent {
+  id: string;
+  orderId: string;
+  type: EventType;
+  createdAt: number;
+  /** JSON text of the event's `data`. */
+  data: string;
+}
+
+export interface EventRecord extends NewEvent {}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface DeliveryRecord {
+  id: string;
+  eventId: string;
+  url: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  /** Claim lease: another worker may not take the delivery before this time. */
+  lockedUntil: number;
+  createdAt: number;
+}
+
+/** What one state change writes besides the order itself: its event and (with a webhook) its delivery. */
+export interface Outbox {
+  event: NewEvent;
+  /** Present when the shop's webhook is configured. */
+  delivery?: { id: string; url: string };
+}
+
+export type ProofVerdict = 'accepted' | 'late' | 'amount_mismatch' | 'currency_mismatch' | 'unmatched' | 'duplicate_order';
+
+export interface ProofRecord {
+  id: number;
+  issuer: number;
+  txid: string;
+  senderOcid: number;
+  orderId: string | null;
+  /** The proof object as received (JSON text) and its signature. */
+  proofJson: string;
+  signature: string;
+  /** Hash of the canonical (sorted) proof + signature: the same proof again has the same hash. */
+  proofHash: string;
+  form: 'A' | 'B';
+  verdict: ProofVerdict;
+  receivedAt: number;
+}
+
+export type NewProof = Omit<ProofRecord, 'id'>;
+
+export type ProofOutcome =
+  | { kind: 'stored'; proof: ProofRecord; order?: OrderRecord }
+  /** The same (issuer, txid) and the same proof already stored: no second effect. */
+  | { kind: 'duplicate'; proof: ProofRecord }
+  /** The same (issuer, txid) with a different proof. */
+  | { kind: 'conflict'; proof: ProofRecord };
+
+export interface OrderChange {
+  /** Applied only if the order's status is still `from` (monotonic, race-safe). */
+  from: OrderStatus;
+  to?: OrderStatus;
+  paidAt?: number;
+  txid?: string;
+  paidLate?: boolean;
+  paymentMismatch?: boolean;
+}
+
+export interface ChargeRecord {
+  id: string;
+  orderId: string;
+  gateway: string;
+  reference: string;
+  paymentUrl: string;
+  status: string;
+  gatewayStatus: string;
+  /** SHA-256 hex of the per-charge callback token (token-authenticated gateways). */
+  tokenHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ListQuery {
+  status?: OrderStatus;
+  /** Exclusive upper bound on `seq` (newest first). */
+  beforeSeq?: number;
+  limit: number;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Readiness: reachable and migrated. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+
+  /** Inserts the nonce; false when (ocid, nonce) was already there (PROFILE §2 step 5). */
+  insertNonce(claim: NonceClaim): Promise<boolean>;
+  /** Deletes nonces whose expiresAt < now; returns how many. */
+  purgeNonces(now: number): Promise<number>;
+
+  /**
+   * In one transaction: consume the nonce (if given), then insert the order and its outbox unless the id
+   * exists. `nonce_reused` leaves nothing written; `exists` returns the stored order for the idempotency check.
+   */
+  createOrder(
+    order: NewOrder,
+    outbox: Outbox,
+    nonce?: NonceClaim,
+  ): Promise<{ kind: 'created'; order: OrderRecord } | { kind: 'exists'; order: OrderRecord } | { kind: 'nonce_reused' }>;
+  getOrder(id: string): Promise<OrderRecord | undefined>;
+  /** The newest order whose `reference` equals this text. */
+  findOrderByReference(reference: string): Promise<OrderRecord | undefined>;
+  listOrders(q: ListQuery): Promise<OrderRecord[]>;
+  /** Conditional update + outbox in one transaction; undefined when the order was no longer in `from`. */
+  changeOrder(id: string, change: OrderChange, outbox: Outbox[]): Promise<OrderRecord | undefined>;
+  /** Pending orders with expiresAt < now, oldest first (the expiry sweep). */
+  listExpirable(now: number, limit: number): Promise<OrderRecord[]>;
+
+  /**
+   * In one transaction: insert the proof unless (issuer, txid) exists; apply the order change (if any and
+   * still applicable) and write the outbox rows.
+   */
+  recordProof(proof: NewProof, orderChange?: { orderId: string; change: OrderChange }, outbox?: Outbox[]): Promise<ProofOutcome>;
+  listProofs(orderId: string): Promise<ProofRecord[]>;
+
+  listEvents(orderId: string): Promise<EventRecord[]>;
+  listDeliveries(q: { status?: DeliveryStatus; orderId?: string; limit: number }): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
+  /** Claims up to `limit` due deliveries (pending, nextAttemptAt ≤ now, not leased) with a lease until `leaseUntil`. */
+  claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
+  /** Records one attempt's outcome and releases the lease. */
+  finishAttempt(id: string, patch: Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'lastStatus' | 'lastError'>): Promise<void>;
+  /** Puts a delivery back to pending, due now, keeping its attempt count. */
+  redeliver(id: string, now: number): Promise<DeliveryRecord | undefined>;
+
+  /** Inserts a gateway charge unless one exists for (order, gateway); returns the stored one. */
+  insertCharge(charge: ChargeRecord): Promise<{ kind: 'created' | 'exists'; charge: ChargeRecord }>;
+  getCharge(gateway: string, reference: string): Promise<ChargeRecord | undefined>;
+  getChargeForOrder(orderId: string, gateway: string): Promise<ChargeRecord | undefined>;
+  listCharges(orderId: string): Promise<ChargeRecord[]>;
+  /** Charges not in a final state, oldest update first (reconciliation sweep). */
+  listOpenCharges(limit: number): Promise<ChargeRecord[]>;
+  updateCharge(id: string, patch: Pick<ChargeRecord, 'status' | 'gatewayStatus' | 'updatedAt'>): Promise<void>;
+  /** Reserves a charge slot before calling the gateway (so concurrent pays create one charge). */
+  deleteCharge(id: string): Promise<void>;
+}
