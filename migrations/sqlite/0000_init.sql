@@ -32,13 +32,15 @@ CREATE TABLE `deliveries` (
 CREATE INDEX `deliveries_due_idx` ON `deliveries` (`status`,`next_attempt_at`);--> statement-breakpoint
 CREATE INDEX `deliveries_event_idx` ON `deliveries` (`event_id`);--> statement-breakpoint
 CREATE TABLE `events` (
-	`id` text PRIMARY KEY NOT NULL,
+	`seq` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` text NOT NULL,
 	`order_id` text NOT NULL,
 	`type` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`data` text NOT NULL
 );
 --> statement-breakpoint
+CREATE UNIQUE INDEX `events_id_idx` ON `events` (`id`);--> statement-breakpoint
 CREATE INDEX `events_order_idx` ON `events` (`order_id`);--> statement-breakpoint
 CREATE TABLE `nonces` (
 	`ocid` integer NOT NULL,

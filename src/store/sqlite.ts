@@ -42,8 +42,9 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
       | OrderRecord
       | undefined;
   };
+  const eventOf = ({ seq: _seq, ...e }: typeof t.events.$inferSelect) => e as EventRecord;
   const withEvent = (tx: SyncSqlite, rows: Array<typeof t.deliveries.$inferSelect>) =>
-    rows.map((d) => ({ ...(d as DeliveryRecord), event: tx.select().from(t.events).where(eq(t.events.id, d.eventId)).get() as EventRecord }));
+    rows.map((d) => ({ ...(d as DeliveryRecord), event: eventOf(tx.select().from(t.events).where(eq(t.events.id, d.eventId)).get()!) }));
 
   return {
     dialect: 'sqlite',
@@ -102,7 +103,7 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         .limit(limit)
         .all() as OrderRecord[];
     },
-    async recordProof(proof, orderChange, outbox = []) {
+    async recordProof(proof, decide) {
       return db.transaction((tx) => {
         const existing = tx
           .select()
@@ -110,20 +111,19 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
           .where(and(eq(t.proofs.issuer, proof.issuer), eq(t.proofs.txid, proof.txid)))
           .get() as ProofRecord | undefined;
         if (existing) return { kind: existing.proofHash === proof.proofHash ? ('duplicate' as const) : ('conflict' as const), proof: existing };
-        const stored = tx.insert(t.proofs).values(proof).returning().get() as ProofRecord;
-        let order: OrderRecord | undefined;
-        if (orderChange) {
-          order = applyChange(tx, orderChange.orderId, orderChange.change);
-          if (order) writeOutbox(tx, outbox);
-        } else writeOutbox(tx, outbox);
-        return { kind: 'stored' as const, proof: stored, order };
+        const current = proof.orderId ? getOrder(tx, proof.orderId) : undefined;
+        const decision = decide(current);
+        const order = current && decision.change ? applyChange(tx, current.id, decision.change) : current;
+        const stored = tx.insert(t.proofs).values({ ...proof, verdict: decision.verdict }).returning().get() as ProofRecord;
+        writeOutbox(tx, decision.outbox);
+        return { kind: 'stored' as const, proof: stored, order, decision };
       }, { behavior: 'immediate' });
     },
     async listProofs(orderId) {
       return db.select().from(t.proofs).where(eq(t.proofs.orderId, orderId)).orderBy(asc(t.proofs.id)).all() as ProofRecord[];
     },
     async listEvents(orderId) {
-      return db.select().from(t.events).where(eq(t.events.orderId, orderId)).orderBy(asc(t.events.createdAt), asc(t.events.id)).all() as EventRecord[];
+      return db.select().from(t.events).where(eq(t.events.orderId, orderId)).orderBy(asc(t.events.seq)).all().map(eventOf);
     },
     async listDeliveries(q) {
       const rows = db

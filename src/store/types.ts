@@ -99,8 +99,14 @@ export interface ProofRecord {
 
 export type NewProof = Omit<ProofRecord, 'id'>;
 
+export interface ProofDecision {
+  verdict: ProofVerdict;
+  change?: OrderChange;
+  outbox: Outbox[];
+}
+
 export type ProofOutcome =
-  | { kind: 'stored'; proof: ProofRecord; order?: OrderRecord }
+  | { kind: 'stored'; proof: ProofRecord; order?: OrderRecord; decision: ProofDecision }
   /** The same (issuer, txid) and the same proof already stored: no second effect. */
   | { kind: 'duplicate'; proof: ProofRecord }
   /** The same (issuer, txid) with a different proof. */
@@ -167,10 +173,11 @@ export interface Store {
   listExpirable(now: number, limit: number): Promise<OrderRecord[]>;
 
   /**
-   * In one transaction: insert the proof unless (issuer, txid) exists; apply the order change (if any and
-   * still applicable) and write the outbox rows.
+   * In one transaction: unless (issuer, txid) exists, read the order, let the pure `decide` choose the
+   * verdict, order change and outbox from the order's current state, then store proof, change and outbox.
+   * Racing proofs for one order are serialised here, so exactly one can move it to paid.
    */
-  recordProof(proof: NewProof, orderChange?: { orderId: string; change: OrderChange }, outbox?: Outbox[]): Promise<ProofOutcome>;
+  recordProof(proof: Omit<NewProof, 'verdict'>, decide: (order: OrderRecord | undefined) => ProofDecision): Promise<ProofOutcome>;
   listProofs(orderId: string): Promise<ProofRecord[]>;
 
   listEvents(orderId: string): Promise<EventRecord[]>;

@@ -1,9 +1,10 @@
-// Signed routes (PROFILE §2-§3): GET /capabilities, POST /orders/create; every response is signed.
+// Signed routes (PROFILE §2-§4): GET /capabilities, POST /orders/create, POST /transfer/webhook; all signed back.
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
 import { buildCapabilities } from '../../orders/metadata.ts';
 import { createOrder } from '../../orders/create-order.ts';
+import { acceptTransfer } from '../../orders/accept-transfer.ts';
 import { requireSignature } from '../middleware/signature.ts';
 import { signResponses } from '../middleware/sign-response.ts';
 import { errorResponse, failureResponse, jsonText } from '../errors.ts';
@@ -34,6 +35,14 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
     }
     const res = await createOrder(deps, { callerOcid: auth.ocid, body: body.value, nonce: auth.nonce });
     return res.ok ? jsonText(res.value.responseBody) : failureResponse(res);
+  });
+
+  app.post('/transfer/webhook', signed, requireSignature(deps), async (c) => {
+    const auth = c.get('auth');
+    const body = parseJsonBody(auth.rawBody);
+    if (!body.ok) return errorResponse('INVALID_PROOF', 'body must be UTF-8 JSON');
+    const res = await acceptTransfer(deps, { senderOcid: auth.ocid, body: body.value });
+    return res.ok ? jsonText(JSON.stringify(res.value.body)) : failureResponse(res);
   });
   return app;
 }

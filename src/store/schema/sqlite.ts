@@ -60,13 +60,14 @@ export const proofs = sqliteTable(
 export const events = sqliteTable(
   'events',
   {
-    id: text('id').primaryKey(),
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
     orderId: text('order_id').notNull(),
     type: text('type').notNull(),
     createdAt: integer('created_at').notNull(),
     data: text('data').notNull(),
   },
-  (t) => [index('events_order_idx').on(t.orderId)],
+  (t) => [uniqueIndex('events_id_idx').on(t.id), index('events_order_idx').on(t.orderId)],
 );
 
 export const deliveries = sqliteTable(

@@ -1,0 +1,45 @@
+// Which URLs key resolution may fetch (PROFILE §5): HTTPS, or plain HTTP to loopback only when allowed.
+
+export type UrlCheck = { ok: true; url: URL } | { ok: false; reason: string };
+
+/** 127.0.0.0/8, localhost and [::1]. WHATWG URL parsing has already normalised `127.1`, `0x7f.0.0.1`, case. */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost' || hostname === '[::1]') return true;
+  const m = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
+  return m !== null && m.slice(1).every((part) => Number(part) <= 255);
+}
+
+/** Checked before every request and every redirect hop, so a refused URL never opens a connection. */
+export function checkFetchUrl(input: string, allowHttp: boolean): UrlCheck {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return { ok: false, reason: 'not a valid absolute URL' };
+  }
+  // Credentials in a URL would end up in logs, and fetch() refuses them anyway.
+  if (url.username !== '' || url.password !== '') return { ok: false, reason: 'URL must not carry credentials' };
+  if (url.protocol === 'https:') return { ok: true, url };
+  if (url.protocol !== 'http:') return { ok: false, reason: `scheme ${url.protocol} is not allowed` };
+  if (!allowHttp) return { ok: false, reason: 'plain HTTP is not allowed (HTTPS only)' };
+  if (!isLoopbackHost(url.hostname)) return { ok: false, reason: 'plain HTTP is allowed only to loopback hosts' };
+  return { ok: true, url };
+}
+
+/** opencharge.md §3.4 step 3: a URL whose path does not end in `.json` is a base URL → `{url}/metadata.json`. */
+export function metadataUrlFor(url: URL): URL {
+  if (url.pathname.endsWith('.json')) return url;
+  const out = new URL(url.href);
+  out.pathname = url.pathname.replace(/\/+$/, '') + '/metadata.json';
+  return out;
+}
+
+/** Origin and path only: query strings and credentials may hold tokens and never reach a log line. */
+export function urlForLog(input: string | URL): string {
+  try {
+    const url = typeof input === 'string' ? new URL(input) : input;
+    return url.origin + url.pathname;
+  } catch {
+    return '[invalid URL]';
+  }
+}
