@@ -15,6 +15,13 @@ export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '
 /** The pragmas payment state needs (PROFILE, prior-art §10): WAL, FULL sync, busy timeout, foreign keys. */
 export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 5000', 'foreign_keys = ON'];
 
+/** A better-sqlite3 connection with the payment pragmas applied (used by openStore and its test). */
+export function openSqliteConnection(path: string): Database.Database {
+  const sqlite = new Database(path);
+  for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+  return sqlite;
+}
+
 export interface OpenOptions {
   cwd?: string;
   /** Apply migrations (default true): `serve` and `migrate` do; tests always do. */
@@ -26,8 +33,7 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
   const path = sqlitePath(url, cwd);
   if (path !== undefined) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const sqlite = new Database(path);
-    for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+    const sqlite = openSqliteConnection(path);
     const db = drizzle(sqlite, { schema }) as unknown as SyncSqlite;
     if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });
     return createSqliteStore(db, () => sqlite.close());

@@ -1,0 +1,278 @@
+// The contract every Store implementation passes (ARCHITECTURE rule 11): SQLite now, PostgreSQL and bun:sqlite next.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewOrder, OrderRecord, Outbox, ProofDecision, Store } from '../../src/store/types.ts';
+
+const T = 1_800_000_000;
+let n = 0;
+const uid = (p: string) => `${p}_${Date.now().toString(36)}_${++n}`;
+
+export function newOrder(o: Partial<NewOrder> = {}): NewOrder {
+  const id = o.id ?? uid('ord');
+  return {
+    id,
+    callerOcid: 200,
+    requestHash: 'h1',
+    amount: '15.00',
+    currency: 'USD',
+    reference: null,
+    createdAt: T,
+    expiresAt: T + 3600,
+    orderJson: JSON.stringify({ id, accepts: [100] }),
+    signature: 'ab'.repeat(65),
+    responseBody: `{"order":{"id":"${id}"}}`,
+    ...o,
+  };
+}
+
+export function outbox(orderId: string, type: Outbox['event']['type'] = 'order.created', withDelivery = true): Outbox {
+  const event = { id: uid('evt'), orderId, type, createdAt: T, data: JSON.stringify({ orderId }) };
+  return withDelivery ? { event, delivery: { id: uid('dlv'), url: 'http://127.0.0.1:9/hook' } } : { event };
+}
+
+export function storeContract(name: string, open: () => Promise<Store>): void {
+  describe(`store contract: ${name}`, () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await open();
+    });
+    afterAll(async () => store?.close());
+
+    it('is ready once migrated', async () => {
+      expect(await store.ping()).toBe(true);
+    });
+
+    describe('nonces', () => {
+      it('inserts a nonce once per (ocid, nonce)', async () => {
+        const nonce = uid('n');
+        expect(await store.insertNonce({ ocid: 200, nonce, expiresAt: T + 600 })).toBe(true);
+        expect(await store.insertNonce({ ocid: 200, nonce, expiresAt: T + 600 })).toBe(false);
+        expect(await store.insertNonce({ ocid: 201, nonce, expiresAt: T + 600 })).toBe(true);
+      });
+
+      it('lets exactly one of 50 concurrent inserts of one nonce win', async () => {
+        const nonce = uid('n');
+        const results = await Promise.all(Array.from({ length: 50 }, () => store.insertNonce({ ocid: 200, nonce, expiresAt: T + 600 })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+      });
+
+      it('purges expired nonces only', async () => {
+        const old = uid('old');
+        const fresh = uid('fresh');
+        await store.insertNonce({ ocid: 200, nonce: old, expiresAt: T - 10 });
+        await store.insertNonce({ ocid: 200, nonce: fresh, expiresAt: T + 10 });
+        expect(await store.purgeNonces(T)).toBeGreaterThanOrEqual(1);
+        expect(await store.insertNonce({ ocid: 200, nonce: old, expiresAt: T + 600 })).toBe(true);
+        expect(await store.insertNonce({ ocid: 200, nonce: fresh, expiresAt: T + 600 })).toBe(false);
+      });
+    });
+
+    describe('orders', () => {
+      it('creates an order pending, with its event and delivery', async () => {
+        const o = newOrder();
+        const ob = outbox(o.id);
+        const res = await store.createOrder(o, ob);
+        expect(res.kind).toBe('created');
+        const got = await store.getOrder(o.id);
+        expect(got).toMatchObject({ ...o, status: 'pending', paidAt: null, txid: null, paidLate: false, paymentMismatch: false });
+        expect((await store.listEvents(o.id)).map((e) => e.id)).toEqual([ob.event.id]);
+        const deliveries = await store.listDeliveries({ orderId: o.id, limit: 10 });
+        expect(deliveries).toHaveLength(1);
+        expect(deliveries[0]).toMatchObject({ id: ob.delivery!.id, status: 'pending', attempts: 0, event: { id: ob.event.id } });
+      });
+
+      it('returns the stored order for an existing id and writes nothing', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const res = await store.createOrder({ ...o, amount: '99.00' }, outbox(o.id));
+        expect(res.kind).toBe('exists');
+        expect(res.kind === 'exists' && res.order.amount).toBe('15.00');
+        expect(await store.listEvents(o.id)).toHaveLength(1);
+      });
+
+      it('consumes the nonce in the same transaction, and a reused nonce writes no order', async () => {
+        const nonce = { ocid: 200, nonce: uid('n'), expiresAt: T + 600 };
+        const a = newOrder();
+        expect((await store.createOrder(a, outbox(a.id), nonce)).kind).toBe('created');
+        const b = newOrder();
+        expect((await store.createOrder(b, outbox(b.id), nonce)).kind).toBe('nonce_reused');
+        expect(await store.getOrder(b.id)).toBeUndefined();
+        expect(await store.listEvents(b.id)).toHaveLength(0);
+      });
+
+      it('creates one order when one id is created 20 times concurrently', async () => {
+        const o = newOrder();
+        const results = await Promise.all(Array.from({ length: 20 }, () => store.createOrder(o, outbox(o.id))));
+        expect(results.filter((r) => r.kind === 'created')).toHaveLength(1);
+        expect(await store.listEvents(o.id)).toHaveLength(1);
+      });
+
+      it('finds an order by reference, newest first', async () => {
+        const ref = uid('ref');
+        const a = newOrder({ reference: ref });
+        const b = newOrder({ reference: ref });
+        await store.createOrder(a, outbox(a.id));
+        await store.createOrder(b, outbox(b.id));
+        expect((await store.findOrderByReference(ref))?.id).toBe(b.id);
+        expect(await store.findOrderByReference(uid('none'))).toBeUndefined();
+      });
+
+      it('changes an order only from the expected status, with its outbox', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const paid = await store.changeOrder(o.id, { from: 'pending', to: 'paid', paidAt: T + 5, txid: 'tx1' }, [outbox(o.id, 'order.paid')]);
+        expect(paid).toMatchObject({ status: 'paid', paidAt: T + 5, txid: 'tx1' });
+        expect(await store.changeOrder(o.id, { from: 'pending', to: 'cancelled' }, [outbox(o.id, 'order.cancelled')])).toBeUndefined();
+        expect((await store.listEvents(o.id)).map((e) => e.type)).toEqual(['order.created', 'order.paid']);
+      });
+
+      it('lets exactly one of two racing transitions win', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const [a, b] = await Promise.all([
+          store.changeOrder(o.id, { from: 'pending', to: 'paid', paidAt: T, txid: 'x' }, [outbox(o.id, 'order.paid')]),
+          store.changeOrder(o.id, { from: 'pending', to: 'cancelled' }, [outbox(o.id, 'order.cancelled')]),
+        ]);
+        expect([a, b].filter(Boolean)).toHaveLength(1);
+        expect(await store.listEvents(o.id)).toHaveLength(2);
+      });
+
+      it('lists newest first with a seq cursor and a status filter', async () => {
+        const ids: string[] = [];
+        for (let i = 0; i < 3; i++) {
+          const o = newOrder({ currency: 'XTS' });
+          ids.push(o.id);
+          await store.createOrder(o, outbox(o.id, 'order.created', false));
+        }
+        const first = await store.listOrders({ limit: 2 });
+        expect(first[0]!.seq).toBeGreaterThan(first[1]!.seq);
+        const next = await store.listOrders({ limit: 50, beforeSeq: first[1]!.seq });
+        expect(next.every((o) => o.seq < first[1]!.seq)).toBe(true);
+        await store.changeOrder(ids[0]!, { from: 'pending', to: 'cancelled' }, []);
+        expect((await store.listOrders({ status: 'cancelled', limit: 500 })).map((o) => o.id)).toContain(ids[0]);
+        expect((await store.listOrders({ status: 'pending', limit: 500 })).map((o) => o.id)).not.toContain(ids[0]);
+      });
+
+      it('lists pending orders past expiry for the sweep', async () => {
+        const o = newOrder({ expiresAt: T - 1 });
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        expect((await store.listExpirable(T, 1000)).map((x) => x.id)).toContain(o.id);
+        await store.changeOrder(o.id, { from: 'pending', to: 'expired' }, []);
+        expect((await store.listExpirable(T, 1000)).map((x) => x.id)).not.toContain(o.id);
+      });
+    });
+
+    describe('proofs', () => {
+      const proof = (orderId: string | null, txid: string, hash = 'p1') => ({
+        issuer: 100,
+        txid,
+        senderOcid: 100,
+        orderId,
+        proofJson: '{}',
+        signature: 'cd'.repeat(65),
+        proofHash: hash,
+        form: 'A' as const,
+        receivedAt: T,
+      });
+      const payIfPending = (orderId: string) => (o: OrderRecord | undefined): ProofDecision =>
+        o?.status === 'pending'
+          ? { verdict: 'accepted', change: { from: 'pending', to: 'paid', paidAt: T, txid: 'winner' }, outbox: [outbox(orderId, 'order.paid')] }
+          : { verdict: 'duplicate_order', outbox: [] };
+
+      it('stores a proof with the decision, the order change and the outbox in one go', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const txid = uid('tx');
+        const res = await store.recordProof(proof(o.id, txid), payIfPending(o.id));
+        expect(res.kind).toBe('stored');
+        expect(res.kind === 'stored' && res.order?.status).toBe('paid');
+        expect((await store.listProofs(o.id))[0]).toMatchObject({ txid, verdict: 'accepted', form: 'A' });
+        expect((await store.listEvents(o.id)).map((e) => e.type)).toEqual(['order.created', 'order.paid']);
+      });
+
+      it('answers duplicate for the same proof and conflict for a different one under the same txid', async () => {
+        const txid = uid('tx');
+        await store.recordProof(proof(null, txid, 'same'), () => ({ verdict: 'unmatched', outbox: [] }));
+        expect((await store.recordProof(proof(null, txid, 'same'), () => ({ verdict: 'unmatched', outbox: [] }))).kind).toBe('duplicate');
+        expect((await store.recordProof(proof(null, txid, 'other'), () => ({ verdict: 'unmatched', outbox: [] }))).kind).toBe('conflict');
+      });
+
+      it('serialises racing proofs: exactly one pays the order', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const results = await Promise.all(Array.from({ length: 10 }, () => store.recordProof(proof(o.id, uid('tx')), payIfPending(o.id))));
+        const verdicts = results.map((r) => (r.kind === 'stored' ? r.decision.verdict : r.kind));
+        expect(verdicts.filter((v) => v === 'accepted')).toHaveLength(1);
+        expect(verdicts.filter((v) => v === 'duplicate_order')).toHaveLength(9);
+        expect((await store.listEvents(o.id)).filter((e) => e.type === 'order.paid')).toHaveLength(1);
+      });
+    });
+
+    describe('deliveries', () => {
+      it('claims due deliveries under a lease that keeps other claimers out', async () => {
+        const o = newOrder();
+        const ob = outbox(o.id);
+        await store.createOrder(o, ob);
+        const [a, b] = await Promise.all([store.claimDeliveries(T, T + 60, 1000), store.claimDeliveries(T, T + 60, 1000)]);
+        const mine = [...a, ...b].filter((d) => d.id === ob.delivery!.id);
+        expect(mine).toHaveLength(1);
+        expect(mine[0]!.event.type).toBe('order.created');
+        expect((await store.claimDeliveries(T + 30, T + 90, 1000)).map((d) => d.id)).not.toContain(ob.delivery!.id);
+        // The lease lapses: another worker may take it again (at-least-once).
+        expect((await store.claimDeliveries(T + 61, T + 120, 1000)).map((d) => d.id)).toContain(ob.delivery!.id);
+      });
+
+      it('records an attempt, then redelivers a failed delivery', async () => {
+        const o = newOrder();
+        const ob = outbox(o.id);
+        await store.createOrder(o, ob);
+        const id = ob.delivery!.id;
+        await store.finishAttempt(id, { status: 'failed', attempts: 3, nextAttemptAt: T, lastAttemptAt: T, lastStatus: 500, lastError: 'HTTP 500' });
+        expect((await store.listDeliveries({ status: 'failed', limit: 1000 })).map((d) => d.id)).toContain(id);
+        const again = await store.redeliver(id, T + 100);
+        expect(again).toMatchObject({ status: 'pending', attempts: 3, nextAttemptAt: T + 100 });
+        expect((await store.claimDeliveries(T + 100, T + 160, 1000)).map((d) => d.id)).toContain(id);
+        expect(await store.redeliver('dlv_missing', T)).toBeUndefined();
+      });
+    });
+
+    describe('charges', () => {
+      const charge = (orderId: string, gateway = 'coingate') => ({
+        id: uid('chg'),
+        orderId,
+        gateway,
+        reference: uid('ref'),
+        paymentUrl: 'https://pay.example/x',
+        status: 'pending',
+        gatewayStatus: 'new',
+        tokenHash: 'ef'.repeat(32),
+        createdAt: T,
+        updatedAt: T,
+      });
+
+      it('keeps one charge per (order, gateway)', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        const c1 = charge(o.id);
+        expect((await store.insertCharge(c1)).kind).toBe('created');
+        const again = await store.insertCharge(charge(o.id));
+        expect(again).toMatchObject({ kind: 'exists', charge: { id: c1.id } });
+        expect((await store.insertCharge(charge(o.id, 'mugglepay'))).kind).toBe('created');
+        expect(await store.listCharges(o.id)).toHaveLength(2);
+        expect((await store.getCharge('coingate', c1.reference))?.id).toBe(c1.id);
+        expect((await store.getChargeForOrder(o.id, 'coingate'))?.id).toBe(c1.id);
+      });
+
+      it('lists open charges and updates them', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        const c = charge(o.id);
+        await store.insertCharge(c);
+        expect((await store.listOpenCharges(1000)).map((x) => x.id)).toContain(c.id);
+        await store.updateCharge(c.id, { status: 'paid', gatewayStatus: 'paid', updatedAt: T + 1 });
+        expect((await store.listOpenCharges(1000)).map((x) => x.id)).not.toContain(c.id);
+        await store.deleteCharge(c.id);
+        expect(await store.getChargeForOrder(o.id, 'coingate')).toBeUndefined();
+      });
+    });
+  });
+}
