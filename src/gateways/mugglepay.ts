@@ -1,0 +1,143 @@
+// MugglePay outbound gateway: settings, the one impure `send`, and the Gateway object (gateways.md §3).
+import { z } from 'zod';
+import { defineGateway, type Env } from './definition.ts';
+import type { Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
+import { checkOrder, fromCreateResponse, fromFetchResponse, PRODUCTION_BASE_URL, REFERENCE_RE, toCreateRequest, toFetchRequest } from './mugglepay-wire.ts';
+import { isKnownStatus } from './mugglepay-status.ts';
+import { mugglePayCallbackReply, parseMugglePayCallback } from './mugglepay-callback.ts';
+
+export { PRODUCTION_BASE_URL };
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+/** A secret that prints as [redacted] in JSON, template strings and util.inspect; read it with reveal(). */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[redacted]';
+  }
+}
+
+export interface MugglePayConfig {
+  /** API root including the version, e.g. https://api.mugglepay.com/v1. */
+  baseUrl: string;
+  /** The `token` header value from merchants.mugglepay.com. */
+  apiToken: Secret;
+  timeoutMs: number;
+}
+
+/** Accepts the API root with or without `/v1` (a bare host gets `/v1`, as the SDKs' base URL has it). */
+export function normaliseBaseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  if (url.username || url.password || url.search || url.hash || value.includes('?') || value.includes('#')) return undefined;
+  const path = url.pathname.replace(/\/+$/, '');
+  return `${url.origin}${path === '' ? '/v1' : path}`;
+}
+
+const Settings = z.object({
+  OC_MUGGLEPAY_TOKEN: z.string().regex(/^[\x21-\x7e]{8,512}$/, 'must be the API token from merchants.mugglepay.com (8-512 visible ASCII characters, no spaces)'),
+  OC_MUGGLEPAY_BASE_URL: z
+    .string()
+    .refine((v) => normaliseBaseUrl(v) !== undefined, 'must be an http(s) URL without credentials, query or fragment')
+    .transform((v) => normaliseBaseUrl(v) as string)
+    .default(PRODUCTION_BASE_URL),
+});
+
+const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+function fromEnv(env: Env): MugglePayConfig | undefined {
+  const token = blank(env.OC_MUGGLEPAY_TOKEN);
+  if (token === undefined) return undefined;
+  const parsed = Settings.safeParse({ OC_MUGGLEPAY_TOKEN: token, OC_MUGGLEPAY_BASE_URL: blank(env.OC_MUGGLEPAY_BASE_URL) });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    // Names the setting and the rule, never the value (it may be the token).
+    throw new Error(`${String(issue?.path[0] ?? 'OC_MUGGLEPAY_TOKEN')} is invalid: ${issue?.message ?? 'unreadable'}`);
+  }
+  return { baseUrl: parsed.data.OC_MUGGLEPAY_BASE_URL, apiToken: new Secret(parsed.data.OC_MUGGLEPAY_TOKEN), timeoutMs: DEFAULT_TIMEOUT_MS };
+}
+
+type Sent = { ok: true; status: number; text: string } | { ok: false; error: GatewayError };
+
+function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
+  const target = () => ({ baseUrl: config.baseUrl, apiToken: config.apiToken.reveal() });
+  const secrets = () => [config.apiToken.reveal()];
+
+  /** The only impure step. Redirects are not followed: the token header must not travel to another host. */
+  async function send(req: HttpRequest): Promise<Sent> {
+    try {
+      const init: RequestInit = { method: req.method, headers: req.headers, redirect: 'manual', signal: AbortSignal.timeout(config.timeoutMs) };
+      if (req.body !== undefined) init.body = req.body;
+      const res = await deps.fetch(req.url, init);
+      return { ok: true, status: res.status, text: await res.text() };
+    } catch (e) {
+      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+      const code = (e as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+      const why = timedOut ? `no answer within ${config.timeoutMs} ms` : typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : 'network error';
+      return { ok: false, error: { kind: 'unavailable', message: `MugglePay could not be reached (${why})` } };
+    }
+  }
+
+  function report(op: string, id: string, res: GatewayResult<Charge>): GatewayResult<Charge> {
+    if (!res.ok) {
+      deps.log.warn(`mugglepay ${op} failed`, { id, kind: res.error.kind, httpStatus: res.error.httpStatus, message: res.error.message });
+      return res;
+    }
+    const c = res.value;
+    if (!isKnownStatus(c.gatewayStatus)) deps.log.warn('mugglepay returned an undocumented status; treated as pending', { id, gatewayStatus: c.gatewayStatus });
+    deps.log.info(`mugglepay ${op}`, { id, reference: c.reference, status: c.status, gatewayStatus: c.gatewayStatus });
+    return res;
+  }
+
+  const gateway: Gateway & { toJSON(): unknown } = {
+    id: 'mugglepay',
+    callbackAuth: 'token',
+
+    async createCharge(input) {
+      const bad = checkOrder(input.order);
+      if (bad) return report('create', input.order.id, { ok: false, error: bad });
+      const sent = await send(toCreateRequest(target(), input));
+      if (!sent.ok) return report('create', input.order.id, sent);
+      return report('create', input.order.id, fromCreateResponse(sent.status, sent.text, { secrets: secrets(), order: input.order }));
+    },
+
+    async fetchCharge(reference) {
+      if (!REFERENCE_RE.test(reference)) return { ok: false, error: { kind: 'not_found', message: 'not a MugglePay order id' } };
+      const sent = await send(toFetchRequest(target(), reference));
+      if (!sent.ok) return report('fetch', reference, sent);
+      return report('fetch', reference, fromFetchResponse(sent.status, sent.text, { secrets: secrets(), reference }));
+    },
+
+    parseCallback: parseMugglePayCallback,
+    callbackReply: mugglePayCallbackReply,
+
+    // What JSON.stringify and loggers see: never the token.
+    toJSON: () => ({ id: 'mugglepay', baseUrl: config.baseUrl, callbackAuth: 'token' }),
+  };
+  return gateway;
+}
+
+export const mugglepay = defineGateway<MugglePayConfig>({
+  id: 'mugglepay',
+  name: 'MugglePay',
+  settings: ['OC_MUGGLEPAY_TOKEN', 'OC_MUGGLEPAY_BASE_URL'],
+  fromEnv,
+  create: createMugglePay,
+});
