@@ -8,10 +8,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   sign: { summary: 'sign a canonical request and print every intermediate value', load: () => import('./sign.ts') },
   verify: { summary: 'verify a signature over a canonical request, with the reason', load: () => import('./verify.ts') },
   request: { summary: 'send a signed request as a peer and verify the answer', load: () => import('./request.ts') },
+  conformance: { summary: 'run the conformance kit against a merchant endpoint, or write its fixtures', load: () => import('./conformance.ts') },
+  'migrate-data': { summary: 'copy every table from one database to another (SQLite → PostgreSQL)', load: () => import('./migrate-data.ts') },
 };
 
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
   return ['usage: opencharge-merchant <command> [options]', '', 'commands:', ...lines].join('\n');
 }
 
