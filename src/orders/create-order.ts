@@ -141,7 +141,7 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consume
   if (expiresAt > createdAt + deps.config.orderMaxTtl)
     return fail('INVALID_REQUEST', `expiresAt is more than ${deps.config.orderMaxTtl} seconds away`, { field: 'expiresAt' });
 
-  const id = b.id ?? newId('ord', Date.now(), deps.randomBytes);
+  const id = b.id ?? newId('ord', createdAt * 1000, deps.randomBytes);
   // Exactly the fields we mean to sign: no undefined-valued keys (they would enter the allowlist, §4.3).
   const order: Record<string, unknown> = { id, ocid: deps.merchant.ocid };
   if (b.reference !== undefined) order.reference = b.reference;

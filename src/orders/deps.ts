@@ -33,8 +33,8 @@ export interface OrderDeps {
 /** One event (and, with a shop webhook configured, its delivery) for the outbox. */
 export function outboxFor(deps: OrderDeps, orderId: string, type: EventType, data: unknown): Outbox {
   const now = deps.now();
-  const event = { id: newId('evt', Date.now(), deps.randomBytes), orderId, type, createdAt: now, data: JSON.stringify(data) };
+  const event = { id: newId('evt', now * 1000, deps.randomBytes), orderId, type, createdAt: now, data: JSON.stringify(data) };
   return deps.config.webhookUrl
-    ? { event, delivery: { id: newId('dlv', Date.now(), deps.randomBytes), url: deps.config.webhookUrl } }
+    ? { event, delivery: { id: newId('dlv', now * 1000, deps.randomBytes), url: deps.config.webhookUrl } }
     : { event };
 }

@@ -4,11 +4,25 @@ import type { Task } from './background.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { adminRoutes } from '../http/routes/admin.ts';
 import { sweepExpired } from '../orders/lifecycle.ts';
+import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
 
 export function extraRouteGroups(deps: OrderDeps): RouteGroup[] {
   return [{ path: 'root', app: adminRoutes(deps) }];
 }
 
-export function extraTasks(deps: OrderDeps): Task[] {
-  return [{ name: 'expiry sweep', everySeconds: deps.config.sweepInterval, run: () => sweepExpired(deps) }];
+export function extraTasks(deps: OrderDeps, fetchImpl: typeof fetch = globalThis.fetch): Task[] {
+  const tasks: Task[] = [{ name: 'expiry sweep', everySeconds: deps.config.sweepInterval, run: () => sweepExpired(deps) }];
+  if (deps.config.webhookUrl && deps.config.webhookSecrets.length > 0) {
+    const worker = createDeliveryWorker({
+      store: deps.store,
+      fetch: fetchImpl,
+      now: deps.now,
+      random: unitRandom(deps.randomBytes),
+      log: deps.log,
+      secrets: deps.config.webhookSecrets,
+      schedule: deps.config.webhookSchedule,
+    });
+    tasks.push({ name: 'notification delivery', everySeconds: 2, run: () => worker.runOnce() });
+  }
+  return tasks;
 }

@@ -149,13 +149,18 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         return withEvent(tx, due.map((d) => ({ ...d, lockedUntil: leaseUntil })));
       }, { behavior: 'immediate' });
     },
-    async finishAttempt(id, patch) {
-      db.update(t.deliveries).set({ ...patch, lockedUntil: 0 }).where(eq(t.deliveries.id, id)).run();
+    async finishAttempt(id, leaseUntil, patch) {
+      const res = db
+        .update(t.deliveries)
+        .set({ ...patch, lockedUntil: 0 })
+        .where(and(eq(t.deliveries.id, id), eq(t.deliveries.lockedUntil, leaseUntil)))
+        .run();
+      return res.changes === 1;
     },
     async redeliver(id, now) {
       return db
         .update(t.deliveries)
-        .set({ status: 'pending', nextAttemptAt: now, lockedUntil: 0 })
+        .set({ status: 'pending', nextAttemptAt: now })
         .where(eq(t.deliveries.id, id))
         .returning()
         .get() as DeliveryRecord | undefined;

@@ -184,9 +184,16 @@ export interface Store {
   listDeliveries(q: { status?: DeliveryStatus; orderId?: string; limit: number }): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
   /** Claims up to `limit` due deliveries (pending, nextAttemptAt ≤ now, not leased) with a lease until `leaseUntil`. */
   claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
-  /** Records one attempt's outcome and releases the lease. */
-  finishAttempt(id: string, patch: Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'lastStatus' | 'lastError'>): Promise<void>;
-  /** Puts a delivery back to pending, due now, keeping its attempt count. */
+  /**
+   * Records one attempt's outcome and releases the lease, only for the holder of that lease (the
+   * `lockedUntil` it claimed with): a worker whose lease lapsed cannot overwrite a newer attempt.
+   */
+  finishAttempt(
+    id: string,
+    leaseUntil: number,
+    patch: Pick<DeliveryRecord, 'status' | 'attempts' | 'nextAttemptAt' | 'lastAttemptAt' | 'lastStatus' | 'lastError'>,
+  ): Promise<boolean>;
+  /** Puts a delivery back to pending, due now, keeping its attempt count and any lease in flight. */
   redeliver(id: string, now: number): Promise<DeliveryRecord | undefined>;
 
   /** Inserts a gateway charge unless one exists for (order, gateway); returns the stored one. */

@@ -226,7 +226,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         const ob = outbox(o.id);
         await store.createOrder(o, ob);
         const id = ob.delivery!.id;
-        await store.finishAttempt(id, { status: 'failed', attempts: 3, nextAttemptAt: T, lastAttemptAt: T, lastStatus: 500, lastError: 'HTTP 500' });
+        const [claimed] = (await store.claimDeliveries(T, T + 60, 1000)).filter((d) => d.id === id);
+        expect(claimed?.lockedUntil).toBe(T + 60);
+        const outcome = { status: 'failed' as const, attempts: 3, nextAttemptAt: T, lastAttemptAt: T, lastStatus: 500, lastError: 'HTTP 500' };
+        // Only the lease holder may record the attempt.
+        expect(await store.finishAttempt(id, T + 59, outcome)).toBe(false);
+        expect(await store.finishAttempt(id, T + 60, outcome)).toBe(true);
         expect((await store.listDeliveries({ status: 'failed', limit: 1000 })).map((d) => d.id)).toContain(id);
         const again = await store.redeliver(id, T + 100);
         expect(again).toMatchObject({ status: 'pending', attempts: 3, nextAttemptAt: T + 100 });

@@ -1,0 +1,143 @@
+// The delivery worker: claims due deliveries under a lease, POSTs signed notifications, records each outcome.
+import type { Logger } from '../log.ts';
+import type { DeliveryRecord, EventRecord, Store } from '../store/types.ts';
+import { scrub, webhookBody } from './body.ts';
+import { createLoop } from './loop.ts';
+import { postOnce, type PostResult } from './post.ts';
+import { nextAttempt } from './schedule.ts';
+import { signWebhook, webhookKey } from './sign.ts';
+
+export const WEBHOOK_USER_AGENT = 'opencharge-merchant-webhooks/1';
+
+export interface DeliveryWorkerOptions {
+  store: Store;
+  fetch: typeof fetch;
+  /** Unix seconds. */
+  now: () => number;
+  /** Uniform in [0, 1): the retry jitter. */
+  random: () => number;
+  log: Logger;
+  /** OC_WEBHOOK_SECRET (several during a rotation): each signs every attempt. */
+  secrets: readonly string[];
+  /** OC_WEBHOOK_SCHEDULE: seconds before each retry. */
+  schedule: readonly number[];
+  timeoutMs?: number;
+  batch?: number;
+  /** How long a claim keeps other workers off a delivery; must outlast the HTTP timeout. */
+  leaseSeconds?: number;
+  userAgent?: string;
+}
+
+export interface RunResult {
+  attempted: number;
+  succeeded: number;
+  /** Gave up this run: the delivery is now `failed` (dead letter) until redelivered. */
+  failed: number;
+  retried: number;
+}
+
+export interface DeliveryWorker {
+  runOnce(): Promise<RunResult>;
+  start(intervalMs: number): void;
+  stop(): Promise<void>;
+}
+
+type Claimed = DeliveryRecord & { event: EventRecord };
+type Outcome = 'succeeded' | 'failed' | 'retried' | 'unrecorded';
+
+function summarize(r: Exclude<PostResult, { kind: 'ok' }>, timeoutMs: number): string {
+  if (r.kind === 'timeout') return `timeout after ${timeoutMs} ms`;
+  if (r.kind === 'network') return `network error: ${r.error}`;
+  return r.snippet ? `HTTP ${r.status}: ${r.snippet}` : `HTTP ${r.status}`;
+}
+
+/** The host only: a shop's webhook URL may carry a token in its path or query. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
+export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
+  const { store, log, secrets, schedule } = o;
+  const timeoutMs = o.timeoutMs ?? 10_000;
+  const batch = o.batch ?? 20;
+  const leaseSeconds = o.leaseSeconds ?? 60;
+  const userAgent = o.userAgent ?? WEBHOOK_USER_AGENT;
+  if (secrets.length === 0) throw new Error('OC_WEBHOOK_SECRET: at least one secret is required for webhook delivery');
+  for (const s of secrets) webhookKey(s); // a malformed whsec_ fails at start-up, not at the first attempt
+  for (const d of schedule) if (!Number.isInteger(d) || d < 0) throw new Error('OC_WEBHOOK_SCHEDULE: each wait must be a whole number of seconds ≥ 0');
+  if (!Number.isInteger(batch) || batch < 1) throw new Error('delivery worker: batch must be a positive integer');
+  // The batch is attempted concurrently, so every POST ends (timeout) well before the lease lets another worker in.
+  if (leaseSeconds * 1000 < timeoutMs + 5000) throw new Error('delivery worker: leaseSeconds must exceed the timeout by at least 5 s');
+
+  async function attempt(d: Claimed): Promise<Outcome> {
+    const startedAt = o.now();
+    const attempts = d.attempts + 1;
+    const ctx = { deliveryId: d.id, eventId: d.event.id, type: d.event.type, attempt: attempts, host: hostOf(d.url) };
+    let result: PostResult;
+    try {
+      const body = webhookBody(d.event);
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': userAgent,
+        ...signWebhook({ id: d.event.id, timestamp: startedAt, body, secrets }),
+      };
+      result = await postOnce(o.fetch, d.url, headers, body, timeoutMs);
+    } catch (err) {
+      // Only a corrupt stored event lands here (never a network problem): retrying cannot help, but a
+      // redeliver after a fix can, so it is dead-lettered with a plain reason.
+      log.error('webhook event cannot be encoded', { ...ctx, error: err instanceof Error ? err.name : 'unknown' });
+      await store.finishAttempt(d.id, d.lockedUntil, { status: 'failed', attempts, nextAttemptAt: d.nextAttemptAt, lastAttemptAt: startedAt, lastStatus: null, lastError: 'event data is not valid JSON' });
+      return 'failed';
+    }
+    if (result.kind === 'ok') {
+      await store.finishAttempt(d.id, d.lockedUntil, { status: 'succeeded', attempts, nextAttemptAt: d.nextAttemptAt, lastAttemptAt: startedAt, lastStatus: result.status, lastError: null });
+      log.info('webhook delivered', { ...ctx, status: result.status });
+      return 'succeeded';
+    }
+    const lastError = scrub(summarize(result, timeoutMs), secrets);
+    const lastStatus = result.kind === 'http' ? result.status : null;
+    const next = nextAttempt(attempts, o.now(), schedule, o.random);
+    const gaveUp = next === 'give_up';
+    await store.finishAttempt(d.id, d.lockedUntil, {
+      status: gaveUp ? 'failed' : 'pending',
+      attempts,
+      nextAttemptAt: gaveUp ? d.nextAttemptAt : next.at,
+      lastAttemptAt: startedAt,
+      lastStatus,
+      lastError,
+    });
+    const fields = { ...ctx, status: lastStatus, error: lastError, ...(gaveUp ? {} : { nextAttemptAt: next.at }) };
+    // 410 is not an opt-out here: nothing is ever disabled silently (prior-art §7); it is retried like any failure.
+    if (lastStatus === 410) log.warn('shop answered 410 Gone; retrying on schedule anyway (nothing is disabled)', fields);
+    if (gaveUp) log.error('webhook delivery failed after its last attempt; redeliver it from the admin API', fields);
+    else if (lastStatus !== 410) log.warn('webhook attempt failed; will retry', fields);
+    return gaveUp ? 'failed' : 'retried';
+  }
+
+  async function runOnce(): Promise<RunResult> {
+    const t = o.now();
+    const claimed = await store.claimDeliveries(t, t + leaseSeconds, batch);
+    const outcomes = await Promise.all(
+      claimed.map((d) =>
+        attempt(d).catch((err: unknown): Outcome => {
+          // The POST may have reached the shop; the lease expires and the same event is sent again (at-least-once).
+          log.error('webhook attempt not recorded; it will be retried when the lease expires', {
+            deliveryId: d.id,
+            eventId: d.event.id,
+            error: scrub(err instanceof Error ? err.message : String(err), secrets),
+          });
+          return 'unrecorded';
+        }),
+      ),
+    );
+    const count = (k: Outcome) => outcomes.filter((x) => x === k).length;
+    return { attempted: claimed.length, succeeded: count('succeeded'), failed: count('failed'), retried: count('retried') };
+  }
+
+  const loop = createLoop('webhook delivery', runOnce, log);
+  return { runOnce, start: loop.start, stop: loop.stop };
+}
