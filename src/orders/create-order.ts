@@ -173,7 +173,7 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consume
       signature,
       responseBody,
     },
-    outboxFor(deps, id, 'order.created', { order, signature, urls, status: 'pending' }),
+    outboxFor(deps, id, 'order.created', { orderId: id, status: 'pending', order, signature, urls }),
     input.nonce,
   );
   if (res.kind === 'nonce_reused') return fail('NONCE_REUSED', 'nonce already used');

@@ -3,15 +3,21 @@ import type { RouteGroup } from '../http/app.ts';
 import type { Task } from './background.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { adminRoutes } from '../http/routes/admin.ts';
+import { callbackRoutes } from '../http/routes/callbacks.ts';
+import { reconcileCharges } from '../orders/settle-charge.ts';
 import { sweepExpired } from '../orders/lifecycle.ts';
 import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
 
 export function extraRouteGroups(deps: OrderDeps): RouteGroup[] {
-  return [{ path: 'root', app: adminRoutes(deps) }];
+  return [
+    { path: 'root', app: adminRoutes(deps) },
+    { path: 'base', app: callbackRoutes(deps) },
+  ];
 }
 
 export function extraTasks(deps: OrderDeps, fetchImpl: typeof fetch = globalThis.fetch): Task[] {
   const tasks: Task[] = [{ name: 'expiry sweep', everySeconds: deps.config.sweepInterval, run: () => sweepExpired(deps) }];
+  if (deps.gateways.size > 0) tasks.push({ name: 'charge reconciliation', everySeconds: 60, run: () => reconcileCharges(deps, { limit: 20, pauseMs: 250 }) });
   if (deps.config.webhookUrl && deps.config.webhookSecrets.length > 0) {
     const worker = createDeliveryWorker({
       store: deps.store,

@@ -202,6 +202,22 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
     async updateCharge(id, patch) {
       db.update(t.charges).set(patch).where(eq(t.charges.id, id)).run();
     },
+    async settleCharge(chargeId, fromStatus, patch, decide) {
+      return db.transaction((tx) => {
+        const moved = tx
+          .update(t.charges)
+          .set(patch)
+          .where(and(eq(t.charges.id, chargeId), eq(t.charges.status, fromStatus)))
+          .returning()
+          .get() as ChargeRecord | undefined;
+        if (!moved) return undefined;
+        const current = getOrder(tx, moved.orderId);
+        const decision = decide(current);
+        const order = current && decision.change ? applyChange(tx, current.id, decision.change) : current;
+        writeOutbox(tx, decision.outbox);
+        return { order };
+      }, { behavior: 'immediate' });
+    },
     async deleteCharge(id) {
       db.delete(t.charges).where(eq(t.charges.id, id)).run();
     },

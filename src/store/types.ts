@@ -203,7 +203,17 @@ export interface Store {
   listCharges(orderId: string): Promise<ChargeRecord[]>;
   /** Charges not in a final state, oldest update first (reconciliation sweep). */
   listOpenCharges(limit: number): Promise<ChargeRecord[]>;
-  updateCharge(id: string, patch: Pick<ChargeRecord, 'status' | 'gatewayStatus' | 'updatedAt'>): Promise<void>;
+  updateCharge(id: string, patch: Partial<Pick<ChargeRecord, 'reference' | 'paymentUrl' | 'status' | 'gatewayStatus'>> & { updatedAt: number }): Promise<void>;
+  /**
+   * In one transaction: move the charge from `fromStatus` (else nothing happens and undefined is returned),
+   * then let the pure `decide` choose the order change and outbox from the order's current state.
+   */
+  settleCharge(
+    chargeId: string,
+    fromStatus: string,
+    patch: Pick<ChargeRecord, 'status' | 'gatewayStatus' | 'updatedAt'>,
+    decide: (order: OrderRecord | undefined) => { change?: OrderChange; outbox: Outbox[] },
+  ): Promise<{ order?: OrderRecord } | undefined>;
   /** Reserves a charge slot before calling the gateway (so concurrent pays create one charge). */
   deleteCharge(id: string): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { OrderDeps } from '../../orders/deps.ts';
 import type { OrderRecord, OrderStatus } from '../../store/types.ts';
 import { createOrder } from '../../orders/create-order.ts';
 import { cancelOrder } from '../../orders/lifecycle.ts';
+import { payOrder } from '../../orders/pay-order.ts';
 import { effectiveStatus } from '../../orders/get-order.ts';
 import { requireAdmin } from '../middleware/admin-auth.ts';
 import { errorResponse, failureResponse } from '../errors.ts';
@@ -99,6 +100,13 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
   app.post('/admin/orders/:id/cancel', async (c) => {
     const res = await cancelOrder(deps, c.req.param('id'));
     return res.ok ? c.json(orderSummary(res.value, deps.now())) : failureResponse(res);
+  });
+
+  app.post('/admin/orders/:id/pay', async (c) => {
+    const body = await readJson(c.req.raw);
+    if (!body.ok || !body.value || typeof body.value !== 'object') return errorResponse('INVALID_REQUEST', 'body must be JSON like {"gateway":"coingate"}');
+    const res = await payOrder(deps, c.req.param('id'), (body.value as { gateway?: unknown }).gateway);
+    return res.ok ? c.json(res.value) : failureResponse(res);
   });
 
   app.get('/admin/deliveries', async (c) => {
