@@ -121,7 +121,7 @@ describe('signed request authentication (PROFILE §2)', () => {
 
   it('rejects the high-S twin of a valid signature', async () => {
     const headers = h.headersFor('GET', CAPS, '');
-    const sig = headers['X-OC-Signature'];
+    const sig = headers['X-OC-Signature']!;
     const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
     const s = BigInt('0x' + sig.slice(64, 128));
     const twin = sig.slice(0, 64) + (n - s).toString(16).padStart(64, '0') + (sig.slice(128) === '1b' ? '1c' : '1b');

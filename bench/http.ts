@@ -1,0 +1,143 @@
+// `npm run bench`: /orders/create requests/s and p50/p99 for the real server against a bare baseline,
+// on each crypto backend, over loopback with 32 connections; plus the in-process ceilings.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import { availableBackends } from '../src/crypto/select.ts';
+import type { CryptoBackend } from '../src/protocol/backend.ts';
+import { canonicalRequest, canonicalOrder } from '../src/protocol/canonical.ts';
+import { parsePrivateKey, publicKeyHex } from '../src/protocol/keys.ts';
+import { signCanonical, verifyCanonical } from '../src/protocol/signature.ts';
+import { parseFlags } from '../src/cli/io.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const { flags } = parseFlags(process.argv.slice(2));
+const connections = Number(flags.connections ?? 32);
+const only = flags.crypto;
+const MERCHANT_PRIV = '11'.repeat(32);
+const CALLER_PRIV = '22'.repeat(32);
+const PATH = '/opencharge/orders/create';
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const on = (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) res({ child, port: Number(m[1]) });
+    };
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.once('exit', (code) => rej(new Error(`child exited ${code}: ${out}`)));
+  });
+}
+
+async function stop(child: ChildProcess) {
+  child.removeAllListeners('exit');
+  const done = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await done;
+}
+
+function presign(backend: CryptoBackend, n: number) {
+  const key = (parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key;
+  const ts = String(Math.floor(Date.now() / 1000));
+  return Array.from({ length: n }, () => {
+    const nonce = `req_${randomBytes(16).toString('hex')}`;
+    const body = JSON.stringify({ amount: '15.00', currency: 'USD', memo: 'bench' });
+    const sig = signCanonical(backend, key, canonicalRequest({ ocid: '200', timestamp: ts, nonce, method: 'POST', path: PATH, body }));
+    return { method: 'POST' as const, path: PATH, body, headers: { 'content-type': 'application/json', 'x-oc-id': '200', 'x-oc-timestamp': ts, 'x-oc-nonce': nonce, 'x-oc-signature': sig } };
+  });
+}
+
+async function load(port: number, backend: CryptoBackend, amount: number): Promise<Figures> {
+  const warm = presign(backend, Math.max(100, Math.floor(amount / 10)));
+  const main = presign(backend, amount);
+  const drive = (reqs: ReturnType<typeof presign>) => {
+    let i = 0;
+    return autocannon({
+      url: `http://127.0.0.1:${port}`,
+      connections,
+      amount: reqs.length,
+      requests: [{ setupRequest: (r) => ({ ...r, ...reqs[i++ % reqs.length]! }) }],
+    });
+  };
+  await drive(warm);
+  const r = await drive(main);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+function ceilings(backend: CryptoBackend) {
+  const priv = (parsePrivateKey(MERCHANT_PRIV) as { ok: true; key: Uint8Array }).key;
+  const pub = backend.publicKey(priv);
+  const msg = canonicalOrder({ id: 'ord_x', amount: '15.00', currency: 'USD', createdAt: 1, expiresAt: 2, accepts: [100] });
+  const sig = signCanonical(backend, priv, msg);
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < 1000) {
+    verifyCanonical(backend, pub, msg, sig);
+    signCanonical(backend, priv, msg);
+    n++;
+  }
+  const cryptoRate = (n * 1000) / (performance.now() - t0);
+  const dir = mkdtempSync(join(tmpdir(), 'oc-bench-db-'));
+  const db = new Database(join(dir, 'c.db'));
+  for (const p of ['journal_mode = WAL', 'synchronous = FULL']) db.pragma(p);
+  db.exec('create table nonces (ocid integer, nonce text, primary key (ocid, nonce)); create table orders (id text primary key, body text)');
+  const a = db.prepare('insert or ignore into nonces values (?, ?)');
+  const b = db.prepare('insert into orders values (?, ?)');
+  const tx = db.transaction((k: string) => {
+    a.run(200, k);
+    b.run(k, 'x'.repeat(400));
+  });
+  let c = 0;
+  const t1 = performance.now();
+  while (performance.now() - t1 < 1000) tx(`k${c++}`);
+  const commitRate = (c * 1000) / (performance.now() - t1);
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { cryptoRate, commitRate };
+}
+
+const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(6)} req/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`;
+
+async function benchBackend(backend: CryptoBackend) {
+  const amount = Number(flags.requests ?? (backend.name === 'native' ? 12000 : 2500));
+  const dir = mkdtempSync(join(tmpdir(), 'oc-bench-'));
+  const peers = join(dir, 'peers.json');
+  const callerPub = publicKeyHex(backend.publicKey((parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key));
+  writeFileSync(peers, JSON.stringify([{ ocid: 200, publicKey: callerPub }]));
+  const env = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100' };
+
+  const real = await startChild(['bin/opencharge-merchant.mjs', 'serve'], { ...env, OC_DATABASE_URL: `file:${join(dir, 'real.db')}` }, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const a = await load(real.port, backend, amount);
+  await stop(real.child);
+  const base = await startChild(['bin/run-ts.mjs', 'bench/baseline-server.ts'], { ...env, BENCH_DB: join(dir, 'base.db'), BENCH_CALLER_PUBLIC_KEY: callerPub }, /baseline listening on (\d+)/);
+  const b = await load(base.port, backend, amount);
+  await stop(base.child);
+  rmSync(dir, { recursive: true, force: true });
+  const c = ceilings(backend);
+  console.log(`\n== crypto backend: ${backend.name} (${amount} requests, ${connections} connections, SQLite synchronous=FULL)`);
+  console.log(`(a) server    ${fmt(a)}`);
+  console.log(`(b) baseline  ${fmt(b)}`);
+  console.log(`ratio a/b     ${(a.rps / b.rps).toFixed(2)}  (target ≥ 0.80)`);
+  console.log(`ceilings      verify+sign ${c.cryptoRate.toFixed(0)}/s in-process, durable nonce+order commits ${c.commitRate.toFixed(0)}/s`);
+}
+
+for (const backend of availableBackends()) {
+  if (only && backend.name !== only) continue;
+  await benchBackend(backend);
+}
