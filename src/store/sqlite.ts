@@ -16,20 +16,41 @@ import type {
 
 export type SyncSqlite = BaseSQLiteDatabase<'sync', { changes: number }, typeof t>;
 
+const ph = (name: string) => sql.placeholder(name);
+
+/**
+ * The hot path of /orders/create as prepared statements: building drizzle queries per call cost more
+ * than the SQL itself. Prepared on `db`, they run inside `db.transaction` (one connection).
+ */
+function prepareHotPath(db: SyncSqlite) {
+  const orderCols = ['id', 'callerOcid', 'requestHash', 'status', 'amount', 'currency', 'reference', 'createdAt', 'expiresAt', 'orderJson', 'signature', 'responseBody'] as const;
+  return {
+    insertNonce: db.insert(t.nonces).values({ ocid: ph('ocid'), nonce: ph('nonce'), expiresAt: ph('expiresAt') }).onConflictDoNothing().prepare(),
+    getOrder: db.select().from(t.orders).where(eq(t.orders.id, ph('id'))).prepare(),
+    insertOrder: db
+      .insert(t.orders)
+      .values(Object.fromEntries(orderCols.map((c) => [c, ph(c)])) as never)
+      .returning()
+      .prepare(),
+    insertEvent: db.insert(t.events).values({ id: ph('id'), orderId: ph('orderId'), type: ph('type'), createdAt: ph('createdAt'), data: ph('data') }).prepare(),
+    insertDelivery: db
+      .insert(t.deliveries)
+      .values({ id: ph('id'), eventId: ph('eventId'), url: ph('url'), status: 'pending', nextAttemptAt: ph('nextAttemptAt'), createdAt: ph('createdAt') })
+      .prepare(),
+  };
+}
+
 export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
-  const writeOutbox = (tx: SyncSqlite, rows: Outbox[]) => {
+  const q = prepareHotPath(db);
+  const writeOutbox = (_tx: SyncSqlite, rows: Outbox[]) => {
     for (const o of rows) {
-      tx.insert(t.events).values(o.event).run();
-      if (o.delivery)
-        tx.insert(t.deliveries)
-          .values({ id: o.delivery.id, eventId: o.event.id, url: o.delivery.url, status: 'pending', nextAttemptAt: o.event.createdAt, createdAt: o.event.createdAt })
-          .run();
+      q.insertEvent.run({ ...o.event });
+      if (o.delivery) q.insertDelivery.run({ id: o.delivery.id, eventId: o.event.id, url: o.delivery.url, nextAttemptAt: o.event.createdAt, createdAt: o.event.createdAt });
     }
   };
-  const insertNonce = (tx: SyncSqlite, c: NonceClaim) =>
-    // INSERT OR IGNORE + changes: 3× cheaper than catching the UNIQUE error (perf-limits §5).
-    tx.insert(t.nonces).values(c).onConflictDoNothing().run().changes === 1;
-  const getOrder = (tx: SyncSqlite, id: string) => tx.select().from(t.orders).where(eq(t.orders.id, id)).get() as OrderRecord | undefined;
+  // INSERT OR IGNORE + changes: 3× cheaper than catching the UNIQUE error (perf-limits §5).
+  const insertNonce = (_tx: SyncSqlite, c: NonceClaim) => q.insertNonce.run({ ...c }).changes === 1;
+  const getOrder = (_tx: SyncSqlite, id: string) => q.getOrder.get({ id }) as OrderRecord | undefined;
   const applyChange = (tx: SyncSqlite, id: string, c: OrderChange): OrderRecord | undefined => {
     const set: Partial<typeof t.orders.$inferInsert> = {};
     if (c.to) set.status = c.to;
@@ -70,7 +91,7 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         if (nonce && !insertNonce(tx, nonce)) return { kind: 'nonce_reused' as const };
         const existing = getOrder(tx, order.id);
         if (existing) return { kind: 'exists' as const, order: existing };
-        const row = tx.insert(t.orders).values({ ...order, status: 'pending' }).returning().get() as OrderRecord;
+        const row = q.insertOrder.get({ ...order, status: 'pending' }) as OrderRecord;
         writeOutbox(tx, [outbox]);
         return { kind: 'created' as const, order: row };
       }, { behavior: 'immediate' });
