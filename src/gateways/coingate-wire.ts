@@ -2,6 +2,7 @@
 import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
 import { parseAmount, sameAmount } from '../protocol/amount.ts';
 import { commonStatus, decimalText } from './coingate-status.ts';
+import { isRecord, parseJson } from './shared.ts';
 
 /** gateways.md §2.1: the API base per environment, version prefix included. */
 export const COINGATE_BASE_URLS = {
@@ -143,18 +144,6 @@ export function errorFromResponse(status: number, json: unknown, op: Operation):
   if (message) text += `: ${message}`;
   if (errors.length) text += ` (${errors.join('; ')})`;
   return { kind: errorKindFor(status, op), message: text, httpStatus: status };
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Gateway text made printable and short (it ends up in messages shown to people). */

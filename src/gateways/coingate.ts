@@ -2,6 +2,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { defineGateway, type Env } from './definition.ts';
+import { Secret, sendHttp, setting } from './shared.ts';
 import type { Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import { COINGATE_BASE_URLS, ORDER_ID_RE, fail, fromCreateResponse, fromFetchResponse, toCreateRequest, toFetchRequest } from './coingate-wire.ts';
 import { coinGateCallbackReply, parseCoinGateCallback } from './coingate-callback.ts';
@@ -11,25 +12,6 @@ export { STATUS_MAP, commonStatus } from './coingate-status.ts';
 /** CoinGate waits 20 s for our callback replies; we give its API a little less before calling it unavailable. */
 const TIMEOUT_MS = 15_000;
 
-/** Holds the API token so that JSON, String() and util.inspect of a config never show it (rule 6). */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'Secret([redacted])';
-  }
-}
 
 export interface CoinGateConfig {
   apiToken: Secret;
@@ -50,11 +32,6 @@ const schema = z.object({
     .optional(),
 });
 
-/** Empty settings count as unset (a blank line in an .env file). */
-function setting(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 export function coinGateConfigFromEnv(env: Env): CoinGateConfig | undefined {
   const token = setting(env, 'OC_COINGATE_TOKEN');
@@ -77,20 +54,7 @@ export function coinGateConfigFromEnv(env: Env): CoinGateConfig | undefined {
 export function createCoinGate(config: CoinGateConfig, deps: GatewayDeps): Gateway {
   const apiToken = config.apiToken.reveal();
 
-  /** The impure half: one HTTP exchange, network trouble folded into 'unavailable'. */
-  async function send(req: HttpRequest): Promise<GatewayResult<{ status: number; body: string }>> {
-    try {
-      const init: RequestInit = { method: req.method, headers: req.headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) };
-      if (req.body !== undefined) init.body = req.body;
-      const res = await deps.fetch(req.url, init);
-      return { ok: true, value: { status: res.status, body: await res.text() } };
-    } catch (err) {
-      const name = err instanceof Error ? err.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') return fail('unavailable', 'CoinGate did not answer in time');
-      const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      return fail('unavailable', `CoinGate could not be reached${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}`);
-    }
-  }
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'CoinGate', timeoutMs: TIMEOUT_MS });
 
   /** Gateway-supplied text is shown to people: make sure none of our secrets can ride along in it. */
   function scrubbed<T>(result: GatewayResult<T>, secrets: string[]): GatewayResult<T> {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
 import { AMOUNT_RE, formatAmount, parseAmount, timesQuantity } from '../protocol/amount.ts';
+import { isRecord, parseJson } from './shared.ts';
 
 /** gateways.md §4.1: production API host. The sandbox URL comes with the credentials, so it is an override. */
 export const IUMICASH_BASE_URL = 'https://api.iumi.cash';
@@ -284,18 +285,6 @@ export function errorFromResponse(status: number, json: unknown, op: Operation):
   if (description) text += `: ${description}`;
   if (fields.length) text += ` (${fields.join('; ')})`;
   return { kind: errorKindFor(status, code, op), message: text, httpStatus: status };
-}
-
-export function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Text made printable and clipped to `max` code points (it ends up in messages and on the payer's page). */

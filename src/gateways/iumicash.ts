@@ -1,5 +1,6 @@
 // iumiCash outbound gateway: settings, the one impure `send`, the token-authorised exchanges and the Gateway object (gateways.md §4).
 import { z } from 'zod';
+import { Secret, sendHttp, setting } from './shared.ts';
 import { defineGateway, type Env } from './definition.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import {
@@ -14,29 +15,10 @@ export { STATUS_MAP, commonStatus } from './iumicash-wire.ts';
 /** Retrying on a timeout is safe (§4.8 RequestId), so a stalled API is given up on after this long. */
 const TIMEOUT_MS = 15_000;
 
-/** Holds the client secret so that JSON, String() and util.inspect of a config never show it (rule 6). */
-export class IumiCashSecret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'IumiCashSecret([redacted])';
-  }
-}
 
 export interface IumiCashConfig {
   clientId: string;
-  clientSecret: IumiCashSecret;
+  clientSecret: Secret;
   /** API host, no trailing slash; paths (`/api/v1/…/`) are appended. */
   baseUrl: string;
 }
@@ -54,11 +36,6 @@ const schema = z.object({
     .optional(),
 });
 
-/** Empty settings count as unset (a blank line in an .env file). */
-function setting(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 export function iumiCashConfigFromEnv(env: Env): IumiCashConfig | undefined {
   const clientId = setting(env, 'OC_IUMICASH_CLIENT_ID');
@@ -78,7 +55,7 @@ export function iumiCashConfigFromEnv(env: Env): IumiCashConfig | undefined {
   }
   const s = parsed.data;
   const baseUrl = (s.OC_IUMICASH_BASE_URL ?? IUMICASH_BASE_URL).replace(/\/+$/, '');
-  return Object.freeze({ clientId: s.OC_IUMICASH_CLIENT_ID, clientSecret: new IumiCashSecret(s.OC_IUMICASH_CLIENT_SECRET), baseUrl });
+  return Object.freeze({ clientId: s.OC_IUMICASH_CLIENT_ID, clientSecret: new Secret(s.OC_IUMICASH_CLIENT_SECRET), baseUrl });
 }
 
 type Sent = GatewayResult<{ status: number; body: string }>;
@@ -87,20 +64,7 @@ export function createIumiCash(config: IumiCashConfig, deps: GatewayDeps): Gatew
   const { clientId, baseUrl } = config;
   const clientSecret = config.clientSecret.reveal();
 
-  /** The impure half: one HTTP exchange, network trouble folded into 'unavailable'. */
-  async function send(req: HttpRequest): Promise<Sent> {
-    try {
-      const init: RequestInit = { method: req.method, headers: req.headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) };
-      if (req.body !== undefined) init.body = req.body;
-      const res = await deps.fetch(req.url, init);
-      return { ok: true, value: { status: res.status, body: await res.text() } };
-    } catch (err) {
-      const name = err instanceof Error ? err.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') return fail('unavailable', 'iumiCash did not answer in time');
-      const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      return fail('unavailable', `iumiCash could not be reached${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}`);
-    }
-  }
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'iumiCash', timeoutMs: TIMEOUT_MS });
 
   const tokens = createTokenCache(async () => {
     const sent = await send(toTokenRequest(baseUrl, clientId, clientSecret));

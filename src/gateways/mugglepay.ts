@@ -1,5 +1,6 @@
 // MugglePay outbound gateway: settings, the one impure `send`, and the Gateway object (gateways.md §3).
 import { z } from 'zod';
+import { Secret, sendHttp } from './shared.ts';
 import { defineGateway, type Env } from './definition.ts';
 import type { Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import { checkOrder, fromCreateResponse, fromFetchResponse, PRODUCTION_BASE_URL, REFERENCE_RE, toCreateRequest, toFetchRequest } from './mugglepay-wire.ts';
@@ -9,25 +10,6 @@ import { mugglePayCallbackReply, parseMugglePayCallback } from './mugglepay-call
 export { PRODUCTION_BASE_URL };
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
-/** A secret that prints as [redacted] in JSON, template strings and util.inspect; read it with reveal(). */
-export class Secret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return '[redacted]';
-  }
-}
 
 export interface MugglePayConfig {
   /** API root including the version, e.g. https://api.mugglepay.com/v1. */
@@ -74,26 +56,11 @@ function fromEnv(env: Env): MugglePayConfig | undefined {
   return { baseUrl: parsed.data.OC_MUGGLEPAY_BASE_URL, apiToken: new Secret(parsed.data.OC_MUGGLEPAY_TOKEN), timeoutMs: DEFAULT_TIMEOUT_MS };
 }
 
-type Sent = { ok: true; status: number; text: string } | { ok: false; error: GatewayError };
-
 function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
   const target = () => ({ baseUrl: config.baseUrl, apiToken: config.apiToken.reveal() });
   const secrets = () => [config.apiToken.reveal()];
 
-  /** The only impure step. Redirects are not followed: the token header must not travel to another host. */
-  async function send(req: HttpRequest): Promise<Sent> {
-    try {
-      const init: RequestInit = { method: req.method, headers: req.headers, redirect: 'manual', signal: AbortSignal.timeout(config.timeoutMs) };
-      if (req.body !== undefined) init.body = req.body;
-      const res = await deps.fetch(req.url, init);
-      return { ok: true, status: res.status, text: await res.text() };
-    } catch (e) {
-      const timedOut = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-      const code = (e as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      const why = timedOut ? `no answer within ${config.timeoutMs} ms` : typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? code : 'network error';
-      return { ok: false, error: { kind: 'unavailable', message: `MugglePay could not be reached (${why})` } };
-    }
-  }
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'MugglePay', timeoutMs: config.timeoutMs });
 
   function report(op: string, id: string, res: GatewayResult<Charge>): GatewayResult<Charge> {
     if (!res.ok) {
@@ -115,14 +82,14 @@ function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
       if (bad) return report('create', input.order.id, { ok: false, error: bad });
       const sent = await send(toCreateRequest(target(), input));
       if (!sent.ok) return report('create', input.order.id, sent);
-      return report('create', input.order.id, fromCreateResponse(sent.status, sent.text, { secrets: secrets(), order: input.order }));
+      return report('create', input.order.id, fromCreateResponse(sent.value.status, sent.value.body, { secrets: secrets(), order: input.order }));
     },
 
     async fetchCharge(reference) {
       if (!REFERENCE_RE.test(reference)) return { ok: false, error: { kind: 'not_found', message: 'not a MugglePay order id' } };
       const sent = await send(toFetchRequest(target(), reference));
       if (!sent.ok) return report('fetch', reference, sent);
-      return report('fetch', reference, fromFetchResponse(sent.status, sent.text, { secrets: secrets(), reference }));
+      return report('fetch', reference, fromFetchResponse(sent.value.status, sent.value.body, { secrets: secrets(), reference }));
     },
 
     parseCallback: parseMugglePayCallback,

@@ -1,5 +1,6 @@
 // Mycelium Gear (straight-server) outbound gateway: settings, the one impure `send`, the Gateway object (gateways.md §1).
 import { z } from 'zod';
+import { Secret, sendHttp, setting } from './shared.ts';
 import { defineGateway, type Env } from './definition.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import { GEAR_DEFAULT_BASE_URL, REFERENCE_RE, fail, toCreateRequest, toFetchRequest, toSatoshis } from './mycelium-gear-wire.ts';
@@ -10,30 +11,11 @@ export { STATUS_MAP, commonStatus, gearSignature } from './mycelium-gear-wire.ts
 
 const TIMEOUT_MS = 15_000;
 
-/** Holds the gateway secret so that JSON, String() and util.inspect of a config never show it (rule 6). */
-export class GearSecret {
-  readonly #value: string;
-  constructor(value: string) {
-    this.#value = value;
-  }
-  reveal(): string {
-    return this.#value;
-  }
-  toJSON(): string {
-    return '[redacted]';
-  }
-  toString(): string {
-    return '[redacted]';
-  }
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return 'GearSecret([redacted])';
-  }
-}
 
 export interface GearConfig {
   /** The 64-hex API gateway id (§1.1), lower case. */
   gatewayId: string;
-  secret: GearSecret;
+  secret: Secret;
   /** No trailing slash. */
   baseUrl: string;
   toJSON?: () => Record<string, string>;
@@ -54,11 +36,6 @@ const schema = z.object({
     .optional(),
 });
 
-/** Empty settings count as unset (a blank line in an .env file). */
-function setting(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
 
 export function gearConfigFromEnv(env: Env): GearConfig | undefined {
   const gatewayId = setting(env, 'OC_GEAR_GATEWAY_ID');
@@ -77,7 +54,7 @@ export function gearConfigFromEnv(env: Env): GearConfig | undefined {
   const baseUrl = (s.OC_GEAR_BASE_URL ?? GEAR_DEFAULT_BASE_URL).replace(/\/+$/, '');
   return Object.freeze({
     gatewayId: apiId,
-    secret: new GearSecret(s.OC_GEAR_SECRET),
+    secret: new Secret(s.OC_GEAR_SECRET),
     baseUrl,
     // The API id is not a secret, but with signing off it is all an order needs: show only its start.
     toJSON: () => ({ gatewayId: `${apiId.slice(0, 6)}…`, secret: '[redacted]', baseUrl }),
@@ -96,20 +73,7 @@ export function createMyceliumGear(config: GearConfig, deps: GatewayDeps): Gatew
     return lastNonce.toString();
   }
 
-  /** The impure half: one HTTP exchange, network trouble folded into 'unavailable'. */
-  async function send(req: HttpRequest): Promise<GatewayResult<{ status: number; body: string }>> {
-    try {
-      const init: RequestInit = { method: req.method, headers: req.headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) };
-      if (req.body !== undefined) init.body = req.body;
-      const res = await deps.fetch(req.url, init);
-      return { ok: true, value: { status: res.status, body: await res.text() } };
-    } catch (err) {
-      const name = err instanceof Error ? err.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') return fail('unavailable', 'Mycelium Gear did not answer in time');
-      const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      return fail('unavailable', `Mycelium Gear could not be reached${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}`);
-    }
-  }
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'Mycelium Gear', timeoutMs: TIMEOUT_MS });
 
   /** Signs and sends; one retry with a fresh nonce on `409 X-Nonce is invalid` (two requests raced, §1.2). */
   async function exchange(build: (nonce: string) => GatewayResult<HttpRequest>): Promise<GatewayResult<{ status: number; body: string }>> {

@@ -1,6 +1,7 @@
 // Opencharge Merchant Gateway (MG) checkout: settings, the one impure `send`, and the Gateway object (opencharge.md §1.4, §1.5, §2.8).
 import { z } from 'zod';
 import { defineGateway, type Env } from './definition.ts';
+import { sendHttp, setting } from './shared.ts';
 import type { CallbackReply, CallbackVerdict, Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import { checkOrder, fail, fromCreateResponse, toCreateRequest, type MgTarget } from './opencharge-wire.ts';
 
@@ -44,8 +45,6 @@ const schema = z.object({
     .transform((v) => normaliseEndpoint(v) as string),
 });
 
-/** Blank settings count as unset (an empty line in an .env file). */
-const setting = (env: Env, name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
 
 export function openchargeConfigFromEnv(env: Env): OpenchargeGatewayConfig | undefined {
   const raw = { OC_MG_OCID: setting(env, 'OC_MG_OCID'), OC_MG_ENDPOINT: setting(env, 'OC_MG_ENDPOINT') };
@@ -67,20 +66,7 @@ export function createOpenchargeGateway(config: OpenchargeGatewayConfig, deps: G
   const log = (level: 'info' | 'warn', msg: string, fields: Record<string, unknown>) =>
     deps.log[level](msg, { gateway: 'opencharge', mgOcid: config.ocid, ...fields });
 
-  /** The impure half: one HTTP exchange; network trouble folds into 'unavailable'. Redirects are not followed. */
-  async function send(req: HttpRequest): Promise<GatewayResult<{ status: number; body: string }>> {
-    try {
-      const init: RequestInit = { method: req.method, headers: req.headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) };
-      if (req.body !== undefined) init.body = req.body;
-      const res = await deps.fetch(req.url, init);
-      return { ok: true, value: { status: res.status, body: await res.text() } };
-    } catch (err) {
-      const name = err instanceof Error ? err.name : '';
-      if (name === 'TimeoutError' || name === 'AbortError') return fail('unavailable', `Opencharge MG did not answer within ${TIMEOUT_MS} ms`);
-      const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-      return fail('unavailable', `Opencharge MG could not be reached${typeof code === 'string' && /^E[A-Z_]+$/.test(code) ? ` (${code})` : ''}`);
-    }
-  }
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'Opencharge MG', timeoutMs: TIMEOUT_MS });
 
   function failed(orderId: string, error: GatewayError): GatewayResult<Charge> {
     log('warn', 'opencharge checkout failed', { orderId, kind: error.kind, httpStatus: error.httpStatus, message: error.message });

@@ -1,6 +1,7 @@
 // Opencharge Merchant Gateway wire format, pure: order checks, the signed checkout request, answer parsing (opencharge.md §1.5, §2.8).
 import type { RequestSigner } from '../client/signer.ts';
 import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
+import { isRecord, parseJson } from './shared.ts';
 
 /**
  * Native status → common status. The MG answers a checkout with a redirect only, so `checkout_created` is
@@ -145,14 +146,3 @@ export function safeText(value: unknown, max: number, sent: string[] = []): stri
   return chars.length <= max ? text : chars.slice(0, max).join('') + '…';
 }
 
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

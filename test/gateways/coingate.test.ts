@@ -309,7 +309,7 @@ describe('coingate against its fake', () => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     }) as typeof fetch;
     const res = await gatewayWith(slow).gateway.fetchCharge('5');
-    expect(!res.ok && res.error).toEqual({ kind: 'unavailable', message: 'CoinGate did not answer in time' });
+    expect(!res.ok && res.error).toEqual({ kind: 'unavailable', message: 'CoinGate did not answer within 15000 ms' });
   });
 });
 

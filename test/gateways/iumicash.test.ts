@@ -6,9 +6,10 @@ import { createHmac } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
 import { startIumiCashFake, type IumiCashFake } from '../fakes/iumicash.ts';
-import { iumicash, createIumiCash, iumiCashConfigFromEnv, STATUS_MAP, commonStatus, IumiCashSecret, type IumiCashConfig } from '../../src/gateways/iumicash.ts';
+import { iumicash, createIumiCash, iumiCashConfigFromEnv, STATUS_MAP, commonStatus, type IumiCashConfig } from '../../src/gateways/iumicash.ts';
+import { Secret, parseJson } from '../../src/gateways/shared.ts';
 import {
-  createOrderPayload, errorFromResponse, fromCreateResponse, fromFetchResponse, fromTokenResponse, parseJson, requestIdFor,
+  createOrderPayload, errorFromResponse, fromCreateResponse, fromFetchResponse, fromTokenResponse, requestIdFor,
   toCharge, toCreateRequest, toFetchRequest, toTokenRequest,
 } from '../../src/gateways/iumicash-wire.ts';
 import { iumiCashSignature } from '../../src/gateways/iumicash-callback.ts';
@@ -38,7 +39,7 @@ function fixedOrder(patch: Partial<ChargeOrder> = {}): ChargeOrder {
   };
 }
 const input = (order = fixedOrder(), idempotencyKey = 'ord_fixture01:iumicash'): CreateChargeInput => ({ order, callbackUrl: CALLBACK_URL, callbackToken: 'unused-token', idempotencyKey });
-const config = (clientSecret = 'client-secret-xyz', baseUrl = PROD): IumiCashConfig => ({ clientId: 'vendor-client', clientSecret: new IumiCashSecret(clientSecret), baseUrl });
+const config = (clientSecret = 'client-secret-xyz', baseUrl = PROD): IumiCashConfig => ({ clientId: 'vendor-client', clientSecret: new Secret(clientSecret), baseUrl });
 
 describe('iumiCash status table (gateways.md §4.5, §5)', () => {
   const table: Array<[string, string]> = [
