@@ -1,0 +1,56 @@
+// The admin side of notifications: a delivery that failed is listed and can be sent again.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { makeHarness, type Harness } from '../helpers/harness.ts';
+import { adminRoutes } from '../../src/http/routes/admin.ts';
+import { createDeliveryWorker, unitRandom } from '../../src/notify/index.ts';
+
+const TOKEN = 'admin-token-0123456789abcdef';
+let h: Harness;
+let server: Server;
+let answer = 500;
+const seen: string[] = [];
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      seen.push(body);
+      res.writeHead(answer).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: url, OC_WEBHOOK_SECRET: 'shop-secret' }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+});
+afterAll(async () => {
+  await h.close();
+  await new Promise((r) => server.close(r));
+});
+
+const admin = (path: string, method = 'GET', body?: unknown) =>
+  h.app.request(path, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+describe('failed deliveries through the admin API', () => {
+  it('lists a failed delivery and redelivers it', async () => {
+    const worker = createDeliveryWorker({ store: h.store, fetch: globalThis.fetch, now: () => h.clock.now, random: unitRandom((n) => new Uint8Array(randomBytes(n))), log: h.log, secrets: ['shop-secret'], schedule: [] });
+    const created = (await (await admin('/admin/orders', 'POST', { amount: '3.00', currency: 'USD' })).json()) as { order: { id: string } };
+    expect((await worker.runOnce()).failed).toBe(1);
+
+    const failed = (await (await admin('/admin/deliveries?status=failed')).json()) as { deliveries: Array<{ id: string; orderId: string; eventType: string; attempts: number; lastStatus: number }> };
+    expect(failed.deliveries).toEqual([expect.objectContaining({ orderId: created.order.id, eventType: 'order.created', attempts: 1, lastStatus: 500 })]);
+
+    answer = 200;
+    const re = await admin(`/admin/deliveries/${failed.deliveries[0]!.id}/redeliver`, 'POST');
+    expect(re.status).toBe(200);
+    expect(((await re.json()) as { delivery: { status: string } }).delivery.status).toBe('pending');
+    expect((await worker.runOnce()).succeeded).toBe(1);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]);
+    const detail = (await (await admin(`/admin/orders/${created.order.id}`)).json()) as { deliveries: Array<{ status: string; attempts: number }> };
+    expect(detail.deliveries).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 2 })]);
+    expect(((await (await admin('/admin/deliveries?status=failed')).json()) as { deliveries: unknown[] }).deliveries).toHaveLength(0);
+  });
+});
