@@ -4,6 +4,7 @@ import type { Task } from './background.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { adminRoutes } from '../http/routes/admin.ts';
 import { callbackRoutes } from '../http/routes/callbacks.ts';
+import { consoleRoutes } from '../http/routes/console/index.ts';
 import { reconcileCharges } from '../orders/settle-charge.ts';
 import { sweepExpired } from '../orders/lifecycle.ts';
 import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
@@ -12,6 +13,7 @@ export function extraRouteGroups(deps: OrderDeps): RouteGroup[] {
   return [
     { path: 'root', app: adminRoutes(deps) },
     { path: 'base', app: callbackRoutes(deps) },
+    { path: 'root', app: consoleRoutes(deps) },
   ];
 }
 

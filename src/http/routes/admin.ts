@@ -49,7 +49,6 @@ async function readJson(req: Request): Promise<{ ok: true; value: unknown } | { 
 export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('/admin/*', requireAdmin(deps.config.adminToken));
-  app.use('/admin', requireAdmin(deps.config.adminToken));
 
   app.post('/admin/orders', async (c) => {
     const body = await readJson(c.req.raw);

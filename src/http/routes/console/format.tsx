@@ -1,0 +1,51 @@
+// Small display helpers shared by the console pages: times, status badges, flags, cursors.
+import type { OrderRecord, OrderStatus } from '../../../store/types.ts';
+
+export const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
+
+export const STATUS_LABEL: Record<OrderStatus, string> = {
+  pending: 'Waiting for payment',
+  paid: 'Paid',
+  expired: 'Expired',
+  cancelled: 'Cancelled',
+};
+
+/** Unix seconds as `2027-01-15 08:00:00 UTC` (the till's clock may be anywhere; UTC is unambiguous). */
+export function when(t: number | null | undefined): string {
+  if (t === null || t === undefined) return '—';
+  return `${new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** A time cell; `bare` drops the " UTC" suffix where the column header says it. */
+export function Time(p: { t: number | null | undefined; bare?: boolean }) {
+  if (p.t === null || p.t === undefined) return <span class="muted">—</span>;
+  const text = when(p.t);
+  return <time datetime={new Date(p.t * 1000).toISOString()}>{p.bare ? text.slice(0, -4) : text}</time>;
+}
+
+export function Badge(p: { text: string; kind?: string }) {
+  return <span class={`badge ${p.kind ?? p.text}`}>{p.text}</span>;
+}
+
+export function Flags(p: { o: Pick<OrderRecord, 'paidLate' | 'paymentMismatch'> }) {
+  return (
+    <>
+      {p.o.paidLate && <Badge text="paid late" kind="warn" />} {p.o.paymentMismatch && <Badge text="payment mismatch" kind="warn" />}
+    </>
+  );
+}
+
+export const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString('base64url');
+
+export function decodeCursor(cursor: string): number | undefined {
+  const n = Number(Buffer.from(cursor, 'base64url').toString());
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+export const pretty = (json: string) => {
+  try {
+    return JSON.stringify(JSON.parse(json), null, 2);
+  } catch {
+    return json;
+  }
+};

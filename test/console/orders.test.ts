@@ -1,0 +1,161 @@
+// The order list (filter, cursor pages, flags) and the order detail (signed JSON, proofs, forms, actions).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { T0 } from '../helpers/harness.ts';
+import { makeConsole, unescape, type ConsoleHarness } from './console-harness.ts';
+
+let h: ConsoleHarness;
+let cookie: string;
+const ids: string[] = [];
+beforeAll(async () => {
+  h = await makeConsole({ env: { OC_WEBHOOK_URL: 'http://127.0.0.1:9/hook', OC_WEBHOOK_SECRET: 'whsec_console_test' } });
+  cookie = await h.login();
+  for (let i = 1; i <= 5; i++) {
+    h.clock.now = T0 + i;
+    ids.push(await h.order({ amount: `${i}.00`, currency: i === 5 ? 'EUR' : 'USD', reference: `ref-${i}` }));
+  }
+  h.clock.now = T0 + 10;
+  expect((await h.pay(ids[1]!, { txid: 'tx_paid_2', amount: '2.00' })).status).toBe(200);
+  expect((await h.pay(ids[2]!, { txid: 'tx_short_3', amount: '2.99' })).status).toBe(400);
+});
+afterAll(async () => h.close());
+
+const rowIds = (html: string) => [...html.matchAll(/href="\/console\/orders\/([^"?]+)"/g)].map((m) => decodeURIComponent(m[1]!));
+const page = async (path: string) => {
+  const res = await h.get(path, cookie);
+  expect(res.status).toBe(200);
+  return res.text();
+};
+
+describe('order list', () => {
+  it('lists orders newest first with amount, currency, status, flags and times', async () => {
+    const html = await page('/console/orders');
+    expect(rowIds(html)).toEqual([...ids].reverse());
+    expect(html).toContain('<td class="num">5.00</td><td>EUR</td>');
+    expect(html).toMatch(/<span class="badge paid">paid<\/span>/);
+    expect(html).toContain('payment mismatch');
+    expect(html).toContain('<time datetime="2027-01-15T08:00:02.000Z">2027-01-15 08:00:02</time>');
+    expect(html).toContain('>2027-01-15 08:00:10</time>');
+  });
+
+  it('filters by status', async () => {
+    expect(rowIds(await page('/console/orders?status=paid'))).toEqual([ids[1]]);
+    expect(rowIds(await page('/console/orders?status=pending'))).toEqual([ids[4], ids[3], ids[2], ids[0]]);
+    expect(await page('/console/orders?status=cancelled')).toContain('No cancelled orders yet.');
+    expect(await page('/console/orders?status=paid')).toMatch(/<option value="paid" selected="">paid<\/option>/);
+  });
+
+  it('pages with cursors until the oldest order', async () => {
+    const first = await page('/console/orders?limit=2');
+    expect(rowIds(first)).toEqual([ids[4], ids[3]]);
+    const next1 = unescape(/rel="next" href="([^"]+)"/.exec(first)![1]!);
+    const second = await page(next1);
+    expect(rowIds(second)).toEqual([ids[2], ids[1]]);
+    const next2 = unescape(/rel="next" href="([^"]+)"/.exec(second)![1]!);
+    const third = await page(next2);
+    expect(rowIds(third)).toEqual([ids[0]]);
+    expect(third).not.toContain('rel="next"');
+    expect(third).toContain('« Newest');
+  });
+
+  it('keeps the status filter across pages', async () => {
+    const first = await page('/console/orders?status=pending&limit=3');
+    expect(rowIds(first)).toEqual([ids[4], ids[3], ids[2]]);
+    const next = unescape(/rel="next" href="([^"]+)"/.exec(first)![1]!);
+    expect(next).toContain('status=pending');
+    expect(rowIds(await page(next))).toEqual([ids[0]]);
+  });
+
+  it('escapes what it shows', async () => {
+    const id = await h.order({ amount: '1.00', currency: 'USD', reference: '<script>alert(1)</script>' });
+    const html = await page('/console/orders');
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    ids.push(id);
+    await h.post(`/console/orders/${id}/cancel`, { _csrf: await h.csrf(cookie) }, cookie);
+  });
+});
+
+describe('order detail', () => {
+  it('shows the signed order JSON, its signature, the proof with its canonical form and verdict', async () => {
+    const html = await page(`/console/orders/${ids[1]}`);
+    const o = (await h.store.getOrder(ids[1]!))!;
+    expect(unescape(/<pre id="order-json">([^<]*)<\/pre>/.exec(html)![1]!)).toBe(o.orderJson);
+    expect(html).toContain(`<pre id="order-signature">${o.signature}</pre>`);
+    expect(html).toContain('tx_paid_2');
+    expect(html).toContain('A: top-level key list');
+    expect(html).toMatch(/<span class="badge accepted">accepted<\/span>/);
+    expect(html).toContain('order.created');
+    expect(html).toContain('order.paid');
+    expect(html).not.toContain('Cancel order');
+  });
+
+  it('shows a form-B proof and a mismatch verdict', async () => {
+    const id = await h.order({ amount: '7.00', currency: 'USD' });
+    expect((await h.pay(id, { txid: 'tx_b_form', amount: '7.00' }, 'B')).status).toBe(200);
+    expect(await page(`/console/orders/${id}`)).toContain('B: keys sorted at every level');
+    const short = await page(`/console/orders/${ids[2]}`);
+    expect(short).toContain('amount_mismatch');
+    expect(short).toContain('payment mismatch');
+  });
+
+  it('offers cancel (with CSRF) and "show at the till" for a pending order, and cancels it', async () => {
+    const id = ids[3]!;
+    const html = await page(`/console/orders/${id}`);
+    expect(html).toContain(`action="/console/orders/${id}/cancel"`);
+    expect(html).toContain(`href="/console/pos/${id}"`);
+    const csrf = /action="\/console\/orders\/[^"]+\/cancel"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const res = await h.post(`/console/orders/${id}/cancel`, { _csrf: csrf }, cookie);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/console/orders/${id}?notice=cancelled`);
+    expect((await h.store.getOrder(id))!.status).toBe('cancelled');
+    const again = await h.post(`/console/orders/${id}/cancel`, { _csrf: csrf }, cookie);
+    expect(again.status).toBe(409);
+    expect(await again.text()).toContain('only a pending order can be cancelled');
+  });
+
+  it('answers 404 for an unknown order', async () => {
+    const res = await h.get('/console/orders/ord_nope', cookie);
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Order not found');
+  });
+});
+
+describe('notification deliveries', () => {
+  it('offers "Redeliver" only for failed deliveries, and it puts the delivery back to pending', async () => {
+    const id = ids[0]!;
+    const [d] = await h.store.listDeliveries({ orderId: id, limit: 10 });
+    expect(d).toBeTruthy();
+    expect(await page(`/console/orders/${id}`)).not.toContain('/redeliver');
+    const lease = h.clock.now + 30;
+    const claimed = await h.store.claimDeliveries(h.clock.now + 100_000, lease, 100);
+    const mine = claimed.find((x) => x.id === d!.id)!;
+    expect(mine).toBeTruthy();
+    for (const x of claimed)
+      await h.store.finishAttempt(x.id, lease, { status: 'failed', attempts: 9, nextAttemptAt: 0, lastAttemptAt: h.clock.now, lastStatus: 500, lastError: 'HTTP 500' });
+
+    const html = await page(`/console/orders/${id}`);
+    const action = `/console/deliveries/${d!.id}/redeliver`;
+    expect(html).toContain(`action="${action}"`);
+    expect(html).toContain('HTTP 500');
+    expect(html).toMatch(/<span class="badge failed">failed<\/span>/);
+
+    expect((await h.post(action, { order: id }, cookie)).status).toBe(403);
+    expect((await h.store.listDeliveries({ orderId: id, limit: 10 }))[0]!.status).toBe('failed');
+
+    const csrf = new RegExp(`action="${action}"><input type="hidden" name="_csrf" value="([^"]+)"`).exec(html)![1]!;
+    const res = await h.post(action, { _csrf: csrf, order: id }, cookie);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`/console/orders/${id}?notice=redelivered`);
+    const after = (await h.store.listDeliveries({ orderId: id, limit: 10 }))[0]!;
+    expect(after.status).toBe('pending');
+    expect(after.nextAttemptAt).toBe(h.clock.now);
+    const shown = await page(res.headers.get('location')!);
+    expect(shown).toContain('queued again');
+    expect(shown).not.toContain(`action="${action}"`);
+  });
+
+  it('answers 404 when redelivering an unknown delivery', async () => {
+    const csrf = await h.csrf(cookie);
+    expect((await h.post('/console/deliveries/dlv_nope/redeliver', { _csrf: csrf, order: ids[0]! }, cookie)).status).toBe(404);
+  });
+});
