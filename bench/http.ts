@@ -1,5 +1,6 @@
 // `npm run bench`: /orders/create requests/s and p50/p99 for the real server against a bare baseline,
 // on each crypto backend, over loopback with 32 connections; plus the in-process ceilings.
+// `--runtime bun` runs the real server as `bun src/runtime/bun.ts` (baseline and ceilings stay on Node).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const { flags } = parseFlags(process.argv.slice(2));
 const connections = Number(flags.connections ?? 32);
 const only = flags.crypto;
+const runtime = flags.runtime ?? 'node';
+if (runtime !== 'node' && runtime !== 'bun') throw new Error(`--runtime must be node or bun, not '${runtime}'`);
+const BUN = join(ROOT, 'node_modules/.bin/bun');
 const MERCHANT_PRIV = '11'.repeat(32);
 const CALLER_PRIV = '22'.repeat(32);
 const PATH = '/opencharge/orders/create';
@@ -30,9 +34,9 @@ interface Figures {
   errors: number;
 }
 
-function startChild(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+function startChild(args: string[], env: Record<string, string>, ready: RegExp, command = process.execPath): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const on = (d: Buffer) => {
       out += d.toString();
@@ -122,7 +126,8 @@ async function benchBackend(backend: CryptoBackend) {
   writeFileSync(peers, JSON.stringify([{ ocid: 200, publicKey: callerPub }]));
   const env = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100' };
 
-  const real = await startChild(['bin/opencharge-merchant.mjs', 'serve'], { ...env, OC_DATABASE_URL: `file:${join(dir, 'real.db')}` }, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const [command, args]: [string, string[]] = runtime === 'bun' ? [BUN, ['src/runtime/bun.ts']] : [process.execPath, ['bin/opencharge-merchant.mjs', 'serve']];
+  const real = await startChild(args, { ...env, OC_DATABASE_URL: `file:${join(dir, 'real.db')}` }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, command);
   const a = await load(real.port, backend, amount);
   await stop(real.child);
   const base = await startChild(['bin/run-ts.mjs', 'bench/baseline-server.ts'], { ...env, BENCH_DB: join(dir, 'base.db'), BENCH_CALLER_PUBLIC_KEY: callerPub }, /baseline listening on (\d+)/);
@@ -131,7 +136,7 @@ async function benchBackend(backend: CryptoBackend) {
   rmSync(dir, { recursive: true, force: true });
   const c = ceilings(backend);
   console.log(`\n== crypto backend: ${backend.name} (${amount} requests, ${connections} connections, SQLite synchronous=FULL)`);
-  console.log(`(a) server    ${fmt(a)}`);
+  console.log(`(a) server    ${fmt(a)}  [${runtime}]`);
   console.log(`(b) baseline  ${fmt(b)}`);
   console.log(`ratio a/b     ${(a.rps / b.rps).toFixed(2)}  (target ≥ 0.80)`);
   console.log(`ceilings      verify+sign ${c.cryptoRate.toFixed(0)}/s in-process, durable nonce+order commits ${c.commitRate.toFixed(0)}/s`);

@@ -2,6 +2,7 @@
 import type { Command } from './io.ts';
 import { loadConfigFromEnv } from '../runtime/config-file.ts';
 import { openStore } from '../store/open.ts';
+import { maskDbUrl } from '../store/db-url.ts';
 
 export const run: Command = async (args, io) => {
   if (args.includes('--help')) {
@@ -12,6 +13,6 @@ export const run: Command = async (args, io) => {
   const store = await openStore(config.databaseUrl, { cwd: io.cwd, migrate: true });
   const ready = await store.ping();
   await store.close();
-  io.out(ready ? `migrated ${store.dialect} database ${config.databaseUrl.replace(/\/\/[^@]*@/, '//***@')}` : 'migration ran but the schema is not readable');
+  io.out(ready ? `migrated ${store.dialect} database ${maskDbUrl(config.databaseUrl)}` : 'migration ran but the schema is not readable');
   return ready ? 0 : 1;
 };

@@ -1,14 +1,14 @@
 // createApp(deps): the whole HTTP surface, runtime-neutral (Node, Bun and tests use the same app).
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { limitBody } from './middleware/body-limit.ts';
 import type { AppEnv } from './context.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { bytesToHex } from '../protocol/hex.ts';
 import { errorResponse, jsonText, notFound, onError } from './errors.ts';
 import { publicRoutes } from './routes/public.ts';
-import { signedRoutes } from './routes/signed.ts';
+import { signedRoutes, SIGNED_PATHS } from './routes/signed.ts';
 
-export const BODY_LIMIT = 64 * 1024;
+
 
 /** Extra route groups mounted by later layers (webhook, admin, callbacks) without touching this file's callers. */
 export type RouteGroup = { path: 'base' | 'root'; app: Hono<AppEnv> };
@@ -19,13 +19,9 @@ export function createApp(deps: OrderDeps, groups: RouteGroup[] = []): Hono<AppE
     c.set('requestId', bytesToHex(deps.randomBytes(8)));
     await next();
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: BODY_LIMIT,
-      onError: () => errorResponse('PAYLOAD_TOO_LARGE', `request body is larger than ${BODY_LIMIT} bytes`, { limit: BODY_LIMIT }),
-    }),
-  );
+  // Signed routes apply the limit themselves, after their response signer, so that a 413 is signed too.
+  const signedPaths = new Set(SIGNED_PATHS.map((p) => (deps.config.basePath || '') + p));
+  app.use('*', (c, next) => (signedPaths.has(c.req.path) ? next() : limitBody(c, next)));
 
   // Operations, outside the base path. HEAD is answered by the GET handlers.
   app.get('/healthz', () => jsonText('{"status":"ok"}', 200, { 'cache-control': 'no-store' }));

@@ -9,10 +9,12 @@ import { fail, ok, type Result } from './result.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
 import { effectiveStatus } from './get-order.ts';
 
-const party = z.object({ ocid: z.number().int().positive(), reference: z.string().max(256).optional() }).loose();
+// No NUL in stored text: PostgreSQL text cannot hold it.
+const NO_NUL = /^[^\u0000]*$/;
+const party = z.object({ ocid: z.number().int().positive(), reference: z.string().max(256).regex(NO_NUL, 'must not contain NUL').optional() }).loose();
 export const proofSchema = z
   .object({
-    txid: z.string().min(1).max(256),
+    txid: z.string().min(1).max(256).regex(NO_NUL, 'must not contain NUL'),
     issuer: z.number().int().positive(),
     from: party,
     to: party,

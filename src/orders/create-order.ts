@@ -10,13 +10,16 @@ import { newId } from './ids.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
 
 const MINOR_DIGITS = 2;
-const ID_RE = /^[A-Za-z0-9_.:-]{1,128}$/;
+// `.` and `..` would be dot segments in urls.order, which no client could retrieve.
+const ID_RE = /^(?!\.{1,2}$)[A-Za-z0-9_.:-]{1,128}$/;
+const NO_NUL = /^[^\u0000]*$/;
 
 export const createOrderBody = z
   .object({
     id: z.string().regex(ID_RE, 'must be 1-128 characters of A-Z a-z 0-9 _ . : -').optional(),
     ocid: z.number().int().positive().optional(),
-    reference: z.string().min(1).max(256).optional(),
+    // No NUL: PostgreSQL text cannot hold it (it would turn into a 500 instead of a clear 400).
+    reference: z.string().min(1).max(256).regex(NO_NUL, 'must not contain NUL').optional(),
     amount: z.string().optional(),
     currency: z.string().regex(/^[A-Z0-9]{3,5}$/, 'must be an ISO 4217-style code like "USD"').optional(),
     items: z
@@ -81,8 +84,7 @@ function price(deps: OrderDeps, b: CreateOrderBody): Result<Priced> {
       total += parseAmount(known.price)! * BigInt(it.quantity);
       items.push({ id: it.id, name: known.name, quantity: it.quantity, price: known.price });
     }
-    const digits = Math.max(MINOR_DIGITS, ...[...inv.items.values()].map((x) => fractionDigits(x.price)));
-    const amount = formatAmount(total, digits);
+    const amount = formatAmount(total, MINOR_DIGITS);
     if (b.amount !== undefined && parseAmount(b.amount) !== total)
       return fail('AMOUNT_MISMATCH', `amount must be ${amount} (computed from the inventory)`, { expected: amount, got: b.amount });
     return ok({ amount, currency: inv.currency, items });

@@ -1,13 +1,13 @@
 // The /inventory document (opencharge.md §2.5): validated once at start-up, prices kept as decimal strings.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AMOUNT_RE } from '../protocol/amount.ts';
 
 const item = z
   .object({
     id: z.string().min(1).max(128),
     name: z.string().min(1),
-    price: z.string().regex(AMOUNT_RE, 'must be a decimal string like "2.50"'),
+    // Order amounts have at most two decimals (PROFILE §3), so prices may not have more.
+    price: z.string().regex(/^\d{1,18}(\.\d{1,2})?$/, 'must be a decimal string with at most 2 decimals, like "2.50"'),
     description: z.string().optional(),
     quantity: z.number().int().min(0).optional(),
     min_qty: z.number().int().min(1).optional(),

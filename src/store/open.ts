@@ -1,4 +1,4 @@
-// Opens the store named by OC_DATABASE_URL on Node (file: → better-sqlite3), applying committed migrations.
+// Opens the store named by OC_DATABASE_URL on Node (file: → better-sqlite3, postgres:// → postgres.js), migrated.
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import * as schema from './schema/sqlite.ts';
 import { createSqliteStore, type SyncSqlite } from './sqlite.ts';
 import type { Store } from './types.ts';
 import { sqlitePath } from './sqlite-path.ts';
+import { isPgUrl, maskDbUrl } from './db-url.ts';
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
@@ -38,8 +39,10 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
     if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });
     return createSqliteStore(db, () => sqlite.close());
   }
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    throw new Error('OC_DATABASE_URL: PostgreSQL support is not available in this build yet');
+  if (isPgUrl(url)) {
+    // Loaded on demand: a SQLite deployment never loads the PostgreSQL driver.
+    const { openPgStore } = await import('./pg-connect.ts');
+    return openPgStore(url, opts);
   }
-  throw new Error(`OC_DATABASE_URL: unsupported URL scheme in '${url.replace(/\/\/[^@]*@/, '//***@')}' (use file:… or postgres://…)`);
+  throw new Error(`OC_DATABASE_URL: unsupported URL scheme in '${maskDbUrl(url)}' (use file:… or postgres://…)`);
 }

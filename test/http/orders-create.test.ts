@@ -246,3 +246,16 @@ describe('POST /orders/create with an inventory (PROFILE §3)', () => {
     expect(await res.json()).toMatchObject({ ocid: 500, currency: 'USD', items: expect.arrayContaining([expect.objectContaining({ id: 'coke' })]) });
   });
 });
+
+describe('text the database cannot hold', () => {
+  it('rejects a NUL character in reference with INVALID_REQUEST', async () => {
+    await expectError(await post(h, { amount: '1.00', currency: 'USD', reference: 'a\u0000b' }), 400, 'INVALID_REQUEST');
+  });
+});
+
+describe('inventory validation at start-up', () => {
+  it('refuses an inventory price with more than two decimals, naming the file and field', async () => {
+    const { parseInventory } = await import('../../src/orders/inventory.ts');
+    expect(() => parseInventory({ currency: 'USD', items: [{ id: 'x', name: 'X', price: '1.125' }] }, 500, 'inv.json')).toThrow(/OC_INVENTORY_FILE \(inv\.json\): items\.0\.price/);
+  });
+});

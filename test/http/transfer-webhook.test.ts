@@ -144,6 +144,10 @@ describe('POST /transfer/webhook', () => {
       });
     }
 
+    it('rejects a NUL character in txid with INVALID_PROOF', async () => {
+      await expectError(await send(makeProof('x', { txid: 'tx\u0000nul' })), 400, 'INVALID_PROOF');
+    });
+
     it('rejects a numeric amount with INVALID_PROOF', async () => {
       const p = makeProof('x');
       (p.proof as Record<string, unknown>).amount = 15;

@@ -8,6 +8,10 @@ import { acceptTransfer } from '../../orders/accept-transfer.ts';
 import { requireSignature } from '../middleware/signature.ts';
 import { signResponses } from '../middleware/sign-response.ts';
 import { errorResponse, failureResponse, jsonText } from '../errors.ts';
+import { limitBody } from '../middleware/body-limit.ts';
+
+/** The signed endpoints (PROFILE §2), relative to the base path. */
+export const SIGNED_PATHS = ['/capabilities', '/orders/create', '/transfer/webhook'] as const;
 
 /** Parses the raw body the signature covered (never a re-serialisation). */
 export function parseJsonBody(raw: Uint8Array): { ok: true; value: unknown } | { ok: false; response: Response } {
@@ -24,9 +28,9 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
   // Per route, not '*': a sub-app's '*' middleware would also sign the public routes mounted beside it.
   const signed = signResponses(deps);
 
-  app.get('/capabilities', signed, requireSignature(deps), () => jsonText(capabilities));
+  app.get('/capabilities', signed, limitBody, requireSignature(deps), () => jsonText(capabilities));
 
-  app.post('/orders/create', signed, requireSignature(deps, { deferNonce: true }), async (c) => {
+  app.post('/orders/create', signed, limitBody, requireSignature(deps, { deferNonce: true }), async (c) => {
     const auth = c.get('auth');
     const body = parseJsonBody(auth.rawBody);
     if (!body.ok) {
@@ -37,7 +41,7 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
     return res.ok ? jsonText(res.value.responseBody) : failureResponse(res);
   });
 
-  app.post('/transfer/webhook', signed, requireSignature(deps), async (c) => {
+  app.post('/transfer/webhook', signed, limitBody, requireSignature(deps), async (c) => {
     const auth = c.get('auth');
     const body = parseJsonBody(auth.rawBody);
     if (!body.ok) return errorResponse('INVALID_PROOF', 'body must be UTF-8 JSON');

@@ -1,0 +1,58 @@
+// runConformance(options): runs the selected checks one after another against a target and returns one result each.
+import { CheckFail, CheckSkip } from './assert.ts';
+import type { Check } from './check.ts';
+import { CHECKS } from './checks/index.ts';
+import { TransportError, trimExchange, trimFailedRequest } from './client.ts';
+import { createKit } from './context.ts';
+import type { CheckResult, KitOptions } from './types.ts';
+
+/** `entry` selects `id` when equal to it, a dotted prefix of it (`auth`, `auth.malformed`), or a `*`-ended prefix. */
+export function selects(entry: string, id: string): boolean {
+  if (entry.endsWith('*')) return id.startsWith(entry.slice(0, -1));
+  return id === entry || id.startsWith(`${entry}.`);
+}
+
+/** The checks `only` and `skip` leave; throws on an entry that matches no check (a typo must not pass silently). */
+export function selectChecks(only: readonly string[] = [], skip: readonly string[] = [], all: readonly Check[] = CHECKS) {
+  for (const entry of [...only, ...skip])
+    if (!all.some((c) => selects(entry, c.id))) throw new Error(`no conformance check matches '${entry}' (ids look like auth.stale-timestamp; prefixes like auth)`);
+  const chosen = only.length ? all.filter((c) => only.some((e) => selects(e, c.id))) : [...all];
+  return chosen.map((c) => ({ check: c, skipped: skip.some((e) => selects(e, c.id)) }));
+}
+
+export async function runConformance(options: KitOptions, checks: readonly Check[] = CHECKS): Promise<CheckResult[]> {
+  const kit = createKit(options);
+  const results: CheckResult[] = [];
+  for (const { check, skipped } of selectChecks(options.only, options.skip, checks)) {
+    const base = { id: check.id, title: check.title, section: check.section };
+    if (skipped) {
+      results.push({ ...base, status: 'skip', reason: 'excluded by --skip', ms: 0 });
+      continue;
+    }
+    kit.exchanges = [];
+    const started = Date.now();
+    let result: CheckResult;
+    try {
+      await check.run(kit);
+      result = { ...base, status: 'pass', ms: 0 };
+    } catch (err) {
+      result = outcome(base, err, kit.exchanges);
+    }
+    result.ms = Date.now() - started;
+    results.push(result);
+  }
+  return results;
+}
+
+function outcome(base: Pick<CheckResult, 'id' | 'title' | 'section'>, err: unknown, exchanges: ReturnType<typeof createKit>['exchanges']): CheckResult {
+  if (err instanceof CheckSkip) return { ...base, status: 'skip', reason: err.message, ms: 0 };
+  const last = exchanges.at(-1);
+  if (err instanceof CheckFail) {
+    const e = err.exchange ?? last;
+    return { ...base, status: 'fail', reason: err.message, ...(e ? { exchange: trimExchange(e) } : {}), ms: 0 };
+  }
+  if (err instanceof TransportError) return { ...base, status: 'fail', reason: err.message, exchange: trimFailedRequest(err.request, err.message), ms: 0 };
+  // A bug in the check itself, or an answer it could not digest: still a failure, with what it last saw.
+  const message = err instanceof Error ? err.message : String(err);
+  return { ...base, status: 'fail', reason: `kit error: ${message}`, ...(last ? { exchange: trimExchange(last) } : {}), ms: 0 };
+}

@@ -1,0 +1,114 @@
+// What every runtime entry shares: config → store → deps → app → listen, the banner, background tasks, clean close.
+import { randomBytes } from 'node:crypto';
+import { createApp } from '../http/app.ts';
+import { buildDeps } from '../deps.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { loadConfigFromEnv } from './config-file.ts';
+import { startBackground, coreTasks } from './background.ts';
+import { extraRouteGroups, extraTasks } from './extensions.ts';
+import type { OrderDeps } from '../orders/deps.ts';
+import type { OpenOptions } from '../store/open.ts';
+import type { Store } from '../store/types.ts';
+import { maskDbUrl } from '../store/db-url.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  deps: OrderDeps;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  log?: Logger;
+  /** Printed banner lines (stdout by default). */
+  print?: (line: string) => void;
+}
+
+export type FetchHandler = (request: Request, env?: unknown) => Response | Promise<Response>;
+
+/** A bound HTTP server: its real port (OC_PORT=0 picks one) and a close that lets in-flight requests finish. */
+export interface Listener {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The two things that differ per runtime. */
+export interface RuntimeParts {
+  openStore: (url: string, opts: OpenOptions) => Promise<Store>;
+  listen: (fetch: FetchHandler, hostname: string, port: number) => Promise<Listener>;
+}
+
+export async function startRuntime(o: StartOptions & RuntimeParts): Promise<RunningServer> {
+  const config = loadConfigFromEnv(o.env, o.cwd);
+  const log = o.log ?? createLogger(config.logLevel);
+  const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
+  const store = await o.openStore(config.databaseUrl, { cwd: o.cwd });
+  let built;
+  try {
+    built = buildDeps(config, store, {
+      fetch: globalThis.fetch,
+      now: () => Math.floor(Date.now() / 1000),
+      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      log,
+      cwd: o.cwd,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { deps, identity, backendNote } = built;
+  const app = createApp(deps, extraRouteGroups(deps));
+  let listener: Listener;
+  try {
+    listener = await o.listen(app.fetch, config.host, config.port);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const { port } = listener;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const background = startBackground(deps, [...coreTasks(deps), ...extraTasks(deps)]);
+
+  for (const note of identity.devNotes) print(`!! ${note}`);
+  print(`opencharge-merchant listening on ${url}${config.basePath}`);
+  print(`  public base URL  ${config.publicBaseUrl}`);
+  print(`  OCID             ${identity.ocid}`);
+  print(`  public key       ${identity.publicKeyHex}`);
+  print(`  crypto backend   ${backendNote}`);
+  print(`  database         ${store.dialect} ${maskDbUrl(config.databaseUrl)}`);
+  print(`  gateways         ${[...deps.gateways.keys()].join(', ') || 'none enabled'}`);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    deps,
+    close() {
+      // Stop accepting, let in-flight requests finish, then stop workers and close the database.
+      closing ??= (async () => {
+        await listener.close();
+        await background.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Resolves with the first of SIGTERM/SIGINT after announcing it (what `serve` and the Bun entry print). */
+export function waitForStopSignal(print: (line: string) => void): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (signal: string) => () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      print(`received ${signal}: finishing in-flight requests and closing the database`);
+      resolve(signal);
+    };
+    const onTerm = on('SIGTERM');
+    const onInt = on('SIGINT');
+    process.once('SIGTERM', onTerm);
+    process.once('SIGINT', onInt);
+  });
+}

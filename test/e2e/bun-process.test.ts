@@ -1,0 +1,162 @@
+// The server under a real Bun binary (`bun src/runtime/bun.ts`): signed order, proof → paid, SIGTERM → exit 0.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID, MERCHANT } from '../helpers/harness.ts';
+import { makeProof } from '../helpers/proofs.ts';
+import { canonicalRequest } from '../../src/protocol/canonical.ts';
+import { signCanonical } from '../../src/protocol/signature.ts';
+import { parsePublicKey } from '../../src/protocol/keys.ts';
+import { nobleBackend } from '../../src/protocol/noble.ts';
+import { verifyOrderSignature, verifyResponseSignature } from '../../src/client/verify-response.ts';
+
+const ROOT = resolve(__dirname, '../..');
+const BUN = join(ROOT, 'node_modules/.bin/bun');
+const BASE = '/opencharge';
+const merchantKey = (parsePublicKey(MERCHANT.pub) as { ok: true; key: Uint8Array }).key;
+const dir = mkdtempSync(join(tmpdir(), 'oc-bun-e2e-'));
+
+/** The parent's environment without any OC_* setting, plus `extra`. */
+function bunEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OC_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+interface Running {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startBunServer(): Promise<Running> {
+  if (!existsSync(BUN)) {
+    throw new Error(`Bun binary not found at ${BUN}: it is the 'bun' devDependency, installed by \`npm ci\` (its platform package @oven/bun-* must be installed too)`);
+  }
+  const peers = join(dir, 'peers.json');
+  writeFileSync(peers, JSON.stringify([{ ocid: CALLER_OCID, publicKey: CALLER.pub }, { ocid: ISSUER_OCID, publicKey: ISSUER.pub }]));
+  const env = bunEnv({
+    OC_PORT: '0',
+    OC_DATABASE_URL: `file:${join(dir, 'bun.db')}`,
+    OC_OCID: '500',
+    OC_PRIVATE_KEY: '1'.repeat(64),
+    OC_ENV: 'production',
+    OC_ACCEPTS: String(ISSUER_OCID),
+    OC_PEERS_FILE: peers,
+    OC_LOG_LEVEL: 'warn',
+  });
+  const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  return new Promise((resolveStart, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`bun server did not start within 20 s:\n${out}`)), 20_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\/opencharge/.exec(out);
+      if (m && out.includes('gateways')) {
+        clearTimeout(timer);
+        resolveStart({ child, port: Number(m[1]), output: () => out, exited });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('error', (err) => reject(new Error(`cannot run ${BUN}: ${err.message}`)));
+    void exited.then((code) => reject(new Error(`bun server exited with ${code}:\n${out}`)));
+  });
+}
+
+let server: Running;
+beforeAll(async () => {
+  server = await startBunServer();
+});
+afterAll(() => {
+  if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A request signed as `key` with the real clock (the server checks freshness against Date.now()). */
+function signedPost(path: string, body: string, ocid = CALLER_OCID, key = CALLER.priv): Promise<Response> {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = `req_${randomBytes(12).toString('hex')}`;
+  const canonical = canonicalRequest({ ocid: String(ocid), timestamp, nonce, method: 'POST', path: BASE + path, body });
+  return fetch(`http://127.0.0.1:${server.port}${BASE}${path}`, {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'X-OC-ID': String(ocid),
+      'X-OC-Timestamp': timestamp,
+      'X-OC-Nonce': nonce,
+      'X-OC-Signature': signCanonical(nobleBackend, key, canonical),
+    },
+  });
+}
+
+const getStatus = async (id: string) => (await (await fetch(`http://127.0.0.1:${server.port}${BASE}/orders/${id}/status`)).json()) as Record<string, unknown>;
+
+describe('bun src/runtime/bun.ts', () => {
+  let orderId: string;
+
+  it('prints the banner: production key, bun:sqlite file, a crypto backend', () => {
+    const out = server.output();
+    expect(out).toMatch(/OCID\s+500/);
+    expect(out).toContain(`public key       ${MERCHANT.pub}`);
+    expect(out).toMatch(/crypto backend\s+(native|noble)/);
+    expect(out).toMatch(/database\s+sqlite file:/);
+    expect(out).not.toMatch(/DEVELOPMENT KEY/);
+    expect(existsSync(join(dir, 'bun.db'))).toBe(true);
+  });
+
+  it('creates a signed order for a signed request, and signs the response', async () => {
+    const res = await signedPost('/orders/create', JSON.stringify({ amount: '15.00', currency: 'USD', reference: 'bun-e2e' }));
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(verifyResponseSignature(nobleBackend, merchantKey, res.status, res.headers, text)).toEqual({ valid: true });
+    const body = JSON.parse(text) as { order: { id: string; ocid: number; amount: string; accepts: number[] } };
+    expect(verifyOrderSignature(nobleBackend, merchantKey, body)).toEqual({ valid: true });
+    expect(body.order).toMatchObject({ ocid: 500, amount: '15.00', accepts: [ISSUER_OCID] });
+    orderId = body.order.id;
+    expect(await getStatus(orderId)).toMatchObject({ orderId, status: 'pending' });
+  });
+
+  it('rejects a request whose signature does not match', async () => {
+    const res = await signedPost('/orders/create', JSON.stringify({ amount: '15.00', currency: 'USD' }), CALLER_OCID, ISSUER.priv);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_SIGNATURE');
+  });
+
+  it('accepts a signed transfer proof and reports the order paid', async () => {
+    const paidAt = Math.floor(Date.now() / 1000);
+    const proof = makeProof(orderId, { txid: 'tx_bun_e2e', timestamp: paidAt });
+    const res = await signedPost('/transfer/webhook', JSON.stringify(proof), ISSUER_OCID, ISSUER.priv);
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(JSON.parse(text)).toEqual({ status: 'accepted', txid: 'tx_bun_e2e' });
+    expect(await getStatus(orderId)).toEqual({ orderId, status: 'paid', paidAt, txid: 'tx_bun_e2e' });
+  });
+
+  it('stops cleanly on SIGTERM: exit 0 after "stopped"', async () => {
+    server.child.kill('SIGTERM');
+    const code = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('still running 10 s after SIGTERM'), 10_000))]);
+    expect(code, server.output()).toBe(0);
+    expect(server.output()).toMatch(/received SIGTERM/);
+    expect(server.output()).toMatch(/stopped\n?$/);
+  });
+});
+
+describe('bun start-up errors', () => {
+  it('refuses to start in production without a key: exit 1, naming the setting', async () => {
+    const env = bunEnv({ OC_ENV: 'production', OC_OCID: '500', OC_PORT: '0', OC_DATABASE_URL: `file:${join(dir, 'nokey.db')}` });
+    const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code, out).toBe(1);
+    expect(out).toMatch(/OC_PRIVATE_KEY/);
+  });
+});
