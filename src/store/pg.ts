@@ -4,6 +4,7 @@ import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import * as t from './schema/pg.ts';
 import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, Store } from './types.ts';
+import { orderSet } from './order-change.ts';
 
 /** The database or a transaction on it: every helper below runs on either. */
 type Q = PgDatabase<PostgresJsQueryResultHKT, typeof t>;
@@ -46,12 +47,7 @@ async function getOrder(tx: Q, id: string, lock = false): Promise<OrderRecord | 
 }
 
 async function applyChange(tx: Q, id: string, c: OrderChange): Promise<OrderRecord | undefined> {
-  const set: Partial<typeof t.orders.$inferInsert> = {};
-  if (c.to) set.status = c.to;
-  if (c.paidAt !== undefined) set.paidAt = c.paidAt;
-  if (c.txid !== undefined) set.txid = c.txid;
-  if (c.paidLate !== undefined) set.paidLate = c.paidLate;
-  if (c.paymentMismatch !== undefined) set.paymentMismatch = c.paymentMismatch;
+  const set = orderSet(c);
   if (Object.keys(set).length === 0) return getOrder(tx, id);
   // Under READ COMMITTED a racing UPDATE waits for the row, then re-checks `status = from` on the new version.
   const [row] = await tx.update(t.orders).set(set).where(and(eq(t.orders.id, id), eq(t.orders.status, c.from))).returning();

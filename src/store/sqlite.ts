@@ -2,6 +2,7 @@
 import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as t from './schema/sqlite.ts';
+import { orderSet } from './order-change.ts';
 import type {
   ChargeRecord,
   DeliveryRecord,
@@ -52,12 +53,7 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
   const insertNonce = (_tx: SyncSqlite, c: NonceClaim) => q.insertNonce.run({ ...c }).changes === 1;
   const getOrder = (_tx: SyncSqlite, id: string) => q.getOrder.get({ id }) as OrderRecord | undefined;
   const applyChange = (tx: SyncSqlite, id: string, c: OrderChange): OrderRecord | undefined => {
-    const set: Partial<typeof t.orders.$inferInsert> = {};
-    if (c.to) set.status = c.to;
-    if (c.paidAt !== undefined) set.paidAt = c.paidAt;
-    if (c.txid !== undefined) set.txid = c.txid;
-    if (c.paidLate !== undefined) set.paidLate = c.paidLate;
-    if (c.paymentMismatch !== undefined) set.paymentMismatch = c.paymentMismatch;
+    const set = orderSet(c);
     if (Object.keys(set).length === 0) return getOrder(tx, id);
     return tx.update(t.orders).set(set).where(and(eq(t.orders.id, id), eq(t.orders.status, c.from))).returning().get() as
       | OrderRecord
