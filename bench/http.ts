@@ -1,12 +1,14 @@
 // `npm run bench`: /orders/create requests/s and p50/p99 for the real server against a bare baseline,
 // on each crypto backend, over loopback with 32 connections; plus the in-process ceilings.
-// `--runtime bun` runs the real server as `bun src/runtime/bun.ts` (baseline and ceilings stay on Node).
+// `--runtime bun` runs the real server under Bun, `--db postgres` on a fresh PostgreSQL schema, `--instances N`
+// starts N servers on one database and splits the load (baseline and ceilings stay on Node + SQLite).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
+import postgres from 'postgres';
 import Database from 'better-sqlite3';
 import { availableBackends } from '../src/crypto/select.ts';
 import type { CryptoBackend } from '../src/protocol/backend.ts';
@@ -20,6 +22,10 @@ const { flags } = parseFlags(process.argv.slice(2));
 const connections = Number(flags.connections ?? 32);
 const only = flags.crypto;
 const runtime = flags.runtime ?? 'node';
+const db = flags.db ?? 'sqlite';
+const instances = Number(flags.instances ?? 1);
+if (!['sqlite', 'postgres'].includes(db)) throw new Error('--db must be sqlite or postgres');
+if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances must be a positive integer');
 if (runtime !== 'node' && runtime !== 'bun') throw new Error(`--runtime must be node or bun, not '${runtime}'`);
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const MERCHANT_PRIV = '11'.repeat(32);
@@ -67,21 +73,42 @@ function presign(backend: CryptoBackend, n: number) {
   });
 }
 
-async function load(port: number, backend: CryptoBackend, amount: number): Promise<Figures> {
-  const warm = presign(backend, Math.max(100, Math.floor(amount / 10)));
-  const main = presign(backend, amount);
-  const drive = (reqs: ReturnType<typeof presign>) => {
+/** Drives every port at once (connections split between them); rps adds up, latency is the worst port's. */
+async function load(ports: number[], backend: CryptoBackend, amount: number): Promise<Figures> {
+  const per = Math.max(1, Math.floor(connections / ports.length));
+  const drive = (port: number, reqs: ReturnType<typeof presign>) => {
     let i = 0;
     return autocannon({
       url: `http://127.0.0.1:${port}`,
-      connections,
+      connections: per,
       amount: reqs.length,
       requests: [{ setupRequest: (r) => ({ ...r, ...reqs[i++ % reqs.length]! }) }],
     });
   };
-  await drive(warm);
-  const r = await drive(main);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+  const split = (n: number) => ports.map(() => presign(backend, Math.ceil(n / ports.length)));
+  await Promise.all(split(Math.max(100, Math.floor(amount / 10))).map((reqs, k) => drive(ports[k]!, reqs)));
+  const runs = await Promise.all(split(amount).map((reqs, k) => drive(ports[k]!, reqs)));
+  return {
+    rps: runs.reduce((t, r) => t + r.requests.average, 0),
+    p50: Math.max(...runs.map((r) => r.latency.p50)),
+    p99: Math.max(...runs.map((r) => r.latency.p99)),
+    non2xx: runs.reduce((t, r) => t + r.non2xx, 0),
+    errors: runs.reduce((t, r) => t + r.errors, 0),
+  };
+}
+
+/** A fresh PostgreSQL schema for `--db postgres`, dropped afterwards. */
+async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.OC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `oc_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  return {
+    url: `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`,
+    drop: async () => {
+      const sql = postgres(base, { max: 1, onnotice: () => {} });
+      await sql.unsafe(`drop schema if exists "${schema}" cascade`);
+      await sql.end();
+    },
+  };
 }
 
 function ceilings(backend: CryptoBackend) {
@@ -127,17 +154,22 @@ async function benchBackend(backend: CryptoBackend) {
   const env = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100' };
 
   const [command, args]: [string, string[]] = runtime === 'bun' ? [BUN, ['src/runtime/bun.ts']] : [process.execPath, ['bin/opencharge-merchant.mjs', 'serve']];
-  const real = await startChild(args, { ...env, OC_DATABASE_URL: `file:${join(dir, 'real.db')}` }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, command);
-  const a = await load(real.port, backend, amount);
-  await stop(real.child);
+  const pg = db === 'postgres' ? await pgDatabase() : undefined;
+  const dbUrl = pg?.url ?? `file:${join(dir, 'real.db')}`;
+  const servers = [];
+  // One by one: the first applies the migrations.
+  for (let k = 0; k < instances; k++) servers.push(await startChild(args, { ...env, OC_DATABASE_URL: dbUrl }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, command));
+  const a = await load(servers.map((x) => x.port), backend, amount);
+  for (const x of servers) await stop(x.child);
+  await pg?.drop();
   const base = await startChild(['bin/run-ts.mjs', 'bench/baseline-server.ts'], { ...env, BENCH_DB: join(dir, 'base.db'), BENCH_CALLER_PUBLIC_KEY: callerPub }, /baseline listening on (\d+)/);
-  const b = await load(base.port, backend, amount);
+  const b = await load([base.port], backend, amount);
   await stop(base.child);
   rmSync(dir, { recursive: true, force: true });
   const c = ceilings(backend);
-  console.log(`\n== crypto backend: ${backend.name} (${amount} requests, ${connections} connections, SQLite synchronous=FULL)`);
-  console.log(`(a) server    ${fmt(a)}  [${runtime}]`);
-  console.log(`(b) baseline  ${fmt(b)}`);
+  console.log(`\n== crypto backend: ${backend.name} (${amount} requests, ${connections} connections)`);
+  console.log(`(a) server    ${fmt(a)}  [${runtime}, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, ${instances} instance${instances > 1 ? 's' : ''}]`);
+  console.log(`(b) baseline  ${fmt(b)}  [node, SQLite synchronous=FULL, 1 process]`);
   console.log(`ratio a/b     ${(a.rps / b.rps).toFixed(2)}  (target ≥ 0.80)`);
   console.log(`ceilings      verify+sign ${c.cryptoRate.toFixed(0)}/s in-process, durable nonce+order commits ${c.commitRate.toFixed(0)}/s`);
 }
