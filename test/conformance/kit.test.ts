@@ -9,6 +9,9 @@ import { formatResult, summaryLine } from '../../src/conformance/report.ts';
 import type { CheckResult } from '../../src/conformance/types.ts';
 import { kitOptions, ourServer, type Target } from './serve.ts';
 import { INVENTORY, KNOWN_SERVER_BUGS } from './known-server-bugs.ts';
+import { dropSchema, freshSchema, pgAvailable } from '../helpers/pg-schema.ts';
+
+const pg = await pgAvailable('test/conformance/kit.test.ts (kit on PostgreSQL)');
 
 const ids = (rs: CheckResult[], s: CheckResult['status']) => rs.filter((r) => r.status === s).map((r) => r.id).sort();
 const explain = (rs: CheckResult[]) => rs.filter((r) => r.status === 'fail' && !(r.id in KNOWN_SERVER_BUGS)).map(formatResult).join('\n\n');
@@ -103,5 +106,26 @@ describe('check selection', () => {
       expect(c.section).toMatch(/PROFILE §|opencharge\.md §/);
       expect(c.title.length).toBeGreaterThan(10);
     }
+  });
+});
+
+describe.skipIf(!pg)('the kit against our server on PostgreSQL', () => {
+  let t: Target;
+  let results: CheckResult[];
+  const db = freshSchema('oc_kit');
+  beforeAll(async () => {
+    t = await ourServer({ env: { OC_DATABASE_URL: db.url } });
+    results = await runConformance(kitOptions(t));
+    console.info(`kit vs our server (PostgreSQL): ${summaryLine(results)}`);
+  });
+  afterAll(async () => {
+    await t?.close();
+    await dropSchema(db.schema);
+  });
+
+  it('fails nothing', () => expectOnlyKnownBugs(results));
+  it('passes the replay and concurrency checks on the shared database', () => {
+    const passed = ids(results, 'pass');
+    for (const id of ['auth.replayed-nonce.concurrent', 'orders.concurrent-create', 'proofs.concurrent-replay']) expect(passed, id).toContain(id);
   });
 });
