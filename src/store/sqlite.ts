@@ -41,8 +41,45 @@ function prepareHotPath(db: SyncSqlite) {
   };
 }
 
+/**
+ * Group commit for the hot path: order creations that arrive in the same event-loop turn share one
+ * durable commit (one fsync under synchronous=FULL), each in its own savepoint so one failure rolls back
+ * only itself. Every caller is answered only after the shared commit, so nothing is acknowledged early.
+ */
+function createGroupCommit(db: SyncSqlite) {
+  type Job = { run: (tx: SyncSqlite) => unknown; resolve: (v: unknown) => void; reject: (e: unknown) => void; out?: { ok: boolean; value: unknown } };
+  let queue: Job[] = [];
+  const flush = () => {
+    const jobs = queue;
+    queue = [];
+    try {
+      db.transaction(
+        (tx) => {
+          for (const j of jobs) {
+            try {
+              j.out = { ok: true, value: tx.transaction((sp) => j.run(sp as unknown as SyncSqlite)) };
+            } catch (err) {
+              j.out = { ok: false, value: err };
+            }
+          }
+        },
+        { behavior: 'immediate' },
+      );
+    } catch (err) {
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    for (const j of jobs) (j.out!.ok ? j.resolve : j.reject)(j.out!.value);
+  };
+  return <T>(run: (tx: SyncSqlite) => T): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (queue.push({ run, resolve: resolve as (v: unknown) => void, reject }) === 1) setImmediate(flush);
+    });
+}
+
 export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
   const q = prepareHotPath(db);
+  const groupCommit = createGroupCommit(db);
   const writeOutbox = (_tx: SyncSqlite, rows: Outbox[]) => {
     for (const o of rows) {
       q.insertEvent.run({ ...o.event });
@@ -83,14 +120,14 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
       return db.delete(t.nonces).where(lt(t.nonces.expiresAt, now)).run().changes;
     },
     async createOrder(order, outbox, nonce) {
-      return db.transaction((tx) => {
+      return groupCommit((tx) => {
         if (nonce && !insertNonce(tx, nonce)) return { kind: 'nonce_reused' as const };
         const existing = getOrder(tx, order.id);
         if (existing) return { kind: 'exists' as const, order: existing };
         const row = q.insertOrder.get({ ...order, status: 'pending' }) as OrderRecord;
         writeOutbox(tx, [outbox]);
         return { kind: 'created' as const, order: row };
-      }, { behavior: 'immediate' });
+      });
     },
     async getOrder(id) {
       return getOrder(db, id);

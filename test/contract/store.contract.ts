@@ -106,6 +106,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.listEvents(o.id)).toHaveLength(1);
       });
 
+      it('a creation that fails leaves nothing behind and does not disturb concurrent ones', async () => {
+        const a = newOrder();
+        const b = newOrder();
+        const c = newOrder();
+        const taken = outbox(a.id);
+        await store.createOrder(a, taken);
+        // b reuses a's event id, so its outbox insert fails; c runs at the same moment.
+        const [rb, rc] = await Promise.allSettled([store.createOrder(b, { event: { ...taken.event, orderId: b.id } }), store.createOrder(c, outbox(c.id))]);
+        expect(rb.status).toBe('rejected');
+        expect(rc.status === 'fulfilled' && rc.value.kind).toBe('created');
+        expect(await store.getOrder(b.id)).toBeUndefined();
+        expect(await store.getOrder(c.id)).toBeDefined();
+      });
+
       it('finds an order by reference, newest first', async () => {
         const ref = uid('ref');
         const a = newOrder({ reference: ref });
