@@ -15,8 +15,11 @@ export type RouteGroup = { path: 'base' | 'root'; app: Hono<AppEnv> };
 
 export function createApp(deps: OrderDeps, groups: RouteGroup[] = []): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Request ids correlate an INTERNAL answer with its log line: a random per-process prefix and a counter.
+  const idPrefix = bytesToHex(deps.randomBytes(4));
+  let requests = 0;
   app.use('*', async (c, next) => {
-    c.set('requestId', bytesToHex(deps.randomBytes(8)));
+    c.set('requestId', `${idPrefix}-${(++requests).toString(36)}`);
     await next();
   });
   // Signed routes apply the limit themselves, after their response signer, so that a 413 is signed too.

@@ -1,5 +1,4 @@
 // What every runtime entry shares: config → store → deps → app → listen, the banner, background tasks, clean close.
-import { randomBytes } from 'node:crypto';
 import { createApp } from '../http/app.ts';
 import { buildDeps } from '../deps.ts';
 import { createLogger, type Logger } from '../log.ts';
@@ -10,6 +9,7 @@ import type { OrderDeps } from '../orders/deps.ts';
 import type { OpenOptions } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
 import { maskDbUrl } from '../store/db-url.ts';
+import { pooledRandomBytes } from './random.ts';
 
 export interface RunningServer {
   url: string;
@@ -50,7 +50,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
     built = buildDeps(config, store, {
       fetch: globalThis.fetch,
       now: () => Math.floor(Date.now() / 1000),
-      randomBytes: (n) => new Uint8Array(randomBytes(n)),
+      randomBytes: pooledRandomBytes(),
       log,
       cwd: o.cwd,
     });
