@@ -14,11 +14,14 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The exact JSON text of the responses built here, so the response signer can hash it without
+ * reading the body back (which, on Node, turns a light response into a full web-stream one).
+ */
+export const JSON_BODIES = new WeakMap<Response, string>();
+
 export function errorResponse(code: ErrorCode, message: string, details?: Record<string, unknown>): Response {
-  return new Response(JSON.stringify(errorBody(code, message, details)), {
-    status: ERROR_STATUS[code],
-    headers: { 'content-type': 'application/json; charset=utf-8' },
-  });
+  return jsonText(JSON.stringify(errorBody(code, message, details)), ERROR_STATUS[code]);
 }
 
 export function failureResponse(f: Failure): Response {
@@ -41,5 +44,7 @@ export function notFound(c: Context): Response {
 
 /** JSON response from an exact body string (signatures cover these bytes). */
 export function jsonText(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+  const res = new Response(body, { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+  JSON_BODIES.set(res, body);
+  return res;
 }
