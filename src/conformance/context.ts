@@ -3,7 +3,7 @@ import { createSigner, type RequestSigner } from '../client/signer.ts';
 import type { CryptoBackend } from '../protocol/backend.ts';
 import { canonicalRequest } from '../protocol/canonical.ts';
 import { bytesToHex } from '../protocol/hex.ts';
-import { parsePrivateKey, publicKeyHex } from '../protocol/keys.ts';
+import { parsePrivateKey } from '../protocol/keys.ts';
 import { nobleBackend } from '../protocol/noble.ts';
 import { createKitClient, type Exchange, type KitClient } from './client.ts';
 import { createTargetFacts, type TargetFacts } from './target.ts';
@@ -106,9 +106,4 @@ export function createKit(o: KitOptions): Kit {
   };
   kit.facts = createTargetFacts(kit, o.merchantOcid);
   return kit;
-}
-
-/** The 128-hex public key of a private key (for peers files and reports). */
-export function publicKeyOf(backend: CryptoBackend, privateKey: Uint8Array): string {
-  return publicKeyHex(backend.publicKey(privateKey));
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { Secret, sendHttp } from './shared.ts';
 import { defineGateway, type Env } from './definition.ts';
-import type { Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
+import type { Charge, Gateway, GatewayDeps, GatewayResult, HttpRequest } from './types.ts';
 import { checkOrder, fromCreateResponse, fromFetchResponse, PRODUCTION_BASE_URL, REFERENCE_RE, toCreateRequest, toFetchRequest } from './mugglepay-wire.ts';
 import { isKnownStatus } from './mugglepay-status.ts';
 import { mugglePayCallbackReply, parseMugglePayCallback } from './mugglepay-callback.ts';

@@ -4,7 +4,7 @@ import { limitBody } from './middleware/body-limit.ts';
 import type { AppEnv } from './context.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { bytesToHex } from '../protocol/hex.ts';
-import { errorResponse, jsonText, notFound, onError } from './errors.ts';
+import { jsonText, notFound, onError } from './errors.ts';
 import { publicRoutes } from './routes/public.ts';
 import { signedRoutes, SIGNED_PATHS } from './routes/signed.ts';
 

@@ -1,6 +1,6 @@
 // PROFILE §2: every authentication rejection path, in check order, with its own test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CALLER, CALLER_OCID, MERCHANT, STRANGER, makeHarness, type Harness } from '../helpers/harness.ts';
+import { MERCHANT, STRANGER, makeHarness, type Harness } from '../helpers/harness.ts';
 import { canonicalResponse } from '../../src/protocol/canonical.ts';
 import { verifyCanonical } from '../../src/protocol/signature.ts';
 import { parsePublicKey } from '../../src/protocol/keys.ts';
