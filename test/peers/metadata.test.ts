@@ -1,27 +1,11 @@
 // fetchMetadata against real 127.0.0.1 servers: key layouts, limits, timeouts and the URL policy.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeServers, open, startServer, type Handler } from './http-server.ts';
 import { fetchMetadata, readMetadata, type MetadataResult } from '../../src/peers/metadata.ts';
 import { bytesToHex } from '../../src/protocol/hex.ts';
 import { secp } from '../../src/protocol/noble.ts';
 
-// Test-local copy of the server helper (each test file in test/peers/ keeps its own).
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-const open: Array<() => Promise<void>> = [];
-async function startServer(handler: Handler) {
-  const paths: string[] = [];
-  const server = createServer((req, res) => {
-    paths.push(req.url ?? '');
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
-  open.push(close);
-  return { base, paths, server };
-}
-afterEach(async () => { await Promise.all(open.splice(0).map((c) => c())); });
+afterEach(closeServers);
 
 const json = (body: unknown, status = 200): Handler => (_req, res) => {
   res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,28 +1,13 @@
 // createPeerResolver against real 127.0.0.1 metadata and registry servers, with an injected clock.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeServers, startServer } from './http-server.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { createPeerResolver, type PeerResolverOptions } from '../../src/peers/resolver.ts';
 import type { ResolveResult } from '../../src/peers/types.ts';
 import { bytesToHex } from '../../src/protocol/hex.ts';
 import { secp } from '../../src/protocol/noble.ts';
 
-// Test-local copy of the server helper (each test file in test/peers/ keeps its own).
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-const open: Array<() => Promise<void>> = [];
-async function startServer(handler: Handler) {
-  const paths: string[] = [];
-  const server = createServer((req, res) => {
-    paths.push(req.url ?? '');
-    handler(req, res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  open.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
-  return { base, paths };
-}
-afterEach(async () => { await Promise.all(open.splice(0).map((c) => c())); });
+afterEach(closeServers);
 
 const keyPair = (fill: number) => {
   const full = secp.getPublicKey(new Uint8Array(32).fill(fill), false);
