@@ -1,6 +1,7 @@
 // `opencharge-merchant serve`: start the server and stop it cleanly on SIGTERM/SIGINT.
 import type { Command } from './io.ts';
 import { startNode } from '../runtime/node.ts';
+import { waitForStopSignal } from '../runtime/start.ts';
 
 export const run: Command = async (args, io) => {
   if (args.includes('--help')) {
@@ -8,14 +9,8 @@ export const run: Command = async (args, io) => {
     return 0;
   }
   const server = await startNode({ env: io.env, cwd: io.cwd, print: io.out });
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      io.out(`received ${signal}: finishing in-flight requests and closing the database`);
-      void server.close().then(resolve);
-    };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
-  });
+  await waitForStopSignal(io.out);
+  await server.close();
   io.out('stopped');
   return 0;
 };
