@@ -28,6 +28,16 @@ export function parseSignature(input: unknown): SignatureParse {
   return { ok: true, rs };
 }
 
+/**
+ * The signature's identity: lowercase 128-hex r‖s, or undefined when it does not parse. Every accepted
+ * encoding of one signature (128 or 130 hex, v in 0/1/27/28, any hex case) maps to the same text, so
+ * "the same proof again" is decided on this, never on the encoding it arrived in (PROFILE §4).
+ */
+export function normalizedSignature(input: unknown): string | undefined {
+  const parsed = parseSignature(input);
+  return parsed.ok ? bytesToHex(parsed.rs) : undefined;
+}
+
 /** Signs a 32-byte digest: 130-hex lowercase r‖s‖v with v = 27 + recid. */
 export function signDigest(backend: CryptoBackend, privateKey: Uint8Array, digest: Uint8Array): string {
   const { signature, recid } = backend.sign(digest, privateKey);

@@ -6,7 +6,7 @@ import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { bytesToHex, sha256Bytes } from '../../src/protocol/hex.ts';
 import { parsePrivateKey } from '../../src/protocol/keys.ts';
 import { secp } from '../../src/protocol/noble.ts';
-import { parseSignature, signCanonical, signDigest, verifyCanonical, verifyDigest } from '../../src/protocol/signature.ts';
+import { normalizedSignature, parseSignature, signCanonical, signDigest, verifyCanonical, verifyDigest } from '../../src/protocol/signature.ts';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_N = N >> 1n;
@@ -161,5 +161,25 @@ describe('parseSignature', () => {
 
   it('accepts r = n − 1 (the range edge)', () => {
     expect(parseSignature(hex64(N - 1n) + hex64(1n)).ok).toBe(true);
+  });
+});
+
+describe('normalizedSignature (the identity of a signature, PROFILE §4)', () => {
+  const sig = signCanonical(backends[0]!, K1, canonical);
+  const rs = sig.slice(0, 128);
+  const recid = parseInt(sig.slice(128), 16) - 27;
+
+  it('maps every accepted encoding of one signature to its lowercase 128-hex r‖s', () => {
+    const encodings = [sig, rs, rs + `0${recid}`, rs + (27 + recid).toString(16), sig.toUpperCase(), rs.toUpperCase(), rs.slice(0, 64).toUpperCase() + rs.slice(64)];
+    for (const e of encodings) expect(normalizedSignature(e), e).toBe(rs);
+  });
+
+  it('keeps distinct signatures distinct', () => {
+    expect(normalizedSignature(signCanonical(backends[0]!, K2, canonical))).not.toBe(rs);
+  });
+
+  it('is undefined for anything parseSignature refuses (high-S twin, bad v, wrong length, not a string)', () => {
+    const twin = sig.slice(0, 64) + hex64(N - big(sig.slice(64, 128))) + sig.slice(128);
+    for (const bad of [twin, rs + '02', rs.slice(2), 'zz'.repeat(64), 42, undefined]) expect(normalizedSignature(bad)).toBeUndefined();
   });
 });
