@@ -1,13 +1,13 @@
 // POST /transfer/webhook (PROFILE §4; opencharge.md §5.3): verify a transfer proof and settle the order.
 import { z } from 'zod';
-import { AMOUNT_RE, sameAmount } from '../protocol/amount.ts';
+import { AMOUNT_RE } from '../protocol/amount.ts';
 import { canonicalProof, canonicalSorted, type ProofForm } from '../protocol/canonical.ts';
 import { sha256Hex } from '../protocol/hex.ts';
-import { verifyCanonical } from '../protocol/signature.ts';
-import type { OrderRecord, ProofDecision } from '../store/types.ts';
+import { normalizedSignature, verifyCanonical } from '../protocol/signature.ts';
+import type { OrderRecord } from '../store/types.ts';
 import { fail, ok, type Result } from './result.ts';
-import { outboxFor, type OrderDeps } from './deps.ts';
-import { effectiveStatus } from './get-order.ts';
+import type { OrderDeps } from './deps.ts';
+import { FORM_A_REASON, TIMESTAMP_REASON, decide, timestampBounds, voucherFor } from './proof-policy.ts';
 
 // No NUL in stored text: PostgreSQL text cannot hold it.
 const NO_NUL = /^[^\u0000]*$/;
@@ -36,31 +36,16 @@ function accepts(order: OrderRecord | undefined, deps: OrderDeps): number[] {
   return signed.accepts ?? [];
 }
 
-/** The pure settlement policy, run inside the store's transaction against the order's current state. */
-function decide(deps: OrderDeps, proof: z.infer<typeof proofSchema>, now: number) {
-  return (order: OrderRecord | undefined): ProofDecision => {
-    if (!order) return { verdict: 'unmatched', outbox: [] };
-    const base = { orderId: order.id, txid: proof.txid, issuer: proof.issuer, amount: proof.amount, currency: proof.currency };
-    if (proof.currency !== order.currency || !sameAmount(proof.amount, order.amount)) {
-      const verdict = proof.currency !== order.currency ? 'currency_mismatch' : 'amount_mismatch';
-      const data = { ...base, reason: verdict, expected: { amount: order.amount, currency: order.currency } };
-      return { verdict, change: { from: order.status, paymentMismatch: true }, outbox: [outboxFor(deps, order.id, 'order.payment_mismatch', data)] };
-    }
-    const status = effectiveStatus(order, now);
-    if (status === 'pending') {
-      const change = { from: 'pending' as const, to: 'paid' as const, paidAt: proof.timestamp, txid: proof.txid };
-      return { verdict: 'accepted', change, outbox: [outboxFor(deps, order.id, 'order.paid', { ...base, status: 'paid', paidAt: proof.timestamp })] };
-    }
-    if (status === 'paid') {
-      // A second payment for a paid order: the money moved, the merchant must see it.
-      const data = { ...base, reason: 'already_paid', paidTxid: order.txid };
-      return { verdict: 'duplicate_order', change: { from: 'paid', paymentMismatch: true }, outbox: [outboxFor(deps, order.id, 'order.payment_mismatch', data)] };
-    }
-    // Expired or cancelled: store it, keep the status, flag paidLate (PROFILE §4).
-    const outbox = [outboxFor(deps, order.id, 'order.paid_late', { ...base, status })];
-    if (order.status === 'pending') outbox.unshift(outboxFor(deps, order.id, 'order.expired', { orderId: order.id, status: 'expired' }));
-    return { verdict: 'late', change: { from: order.status, to: status, paidLate: true }, outbox };
-  };
+/** How many orders sharing one `reference` are named in an ambiguity notification (two already settle nothing). */
+const AMBIGUOUS_LIMIT = 10;
+
+/** 7. `to.reference` is an order id first; else an order `reference`, only when exactly one order carries it (PROFILE §4). */
+async function matchOrder(deps: OrderDeps, ref: string | undefined): Promise<{ order?: OrderRecord; ambiguous: OrderRecord[] }> {
+  if (!ref) return { ambiguous: [] };
+  const byId = await deps.store.getOrder(ref);
+  if (byId) return { order: byId, ambiguous: [] };
+  const byRef = await deps.store.findOrdersByReference(ref, AMBIGUOUS_LIMIT);
+  return byRef.length === 1 ? { order: byRef[0], ambiguous: [] } : { ambiguous: byRef };
 }
 
 export async function acceptTransfer(deps: OrderDeps, input: { senderOcid: number; body: unknown }): Promise<Result<TransferAccepted>> {
@@ -72,26 +57,26 @@ export async function acceptTransfer(deps: OrderDeps, input: { senderOcid: numbe
   }
   const { proof, signature } = parsed.data;
   // 7 (looked up early: the order's `accepts` governs the issuer check, PROFILE §4).
-  const ref = proof.to.reference;
-  const order = ref ? ((await deps.store.getOrder(ref)) ?? (await deps.store.findOrderByReference(ref))) : undefined;
+  const { order, ambiguous } = await matchOrder(deps, proof.to.reference);
   // 3. issuer accepted
   if (!accepts(order, deps).includes(proof.issuer))
     return fail('ISSUER_NOT_ACCEPTED', `Proof issuer OCID ${proof.issuer} is not in accepted settlement sources`, { issuer: proof.issuer });
   // 4. issuer key
   let key = await deps.resolver.resolve(proof.issuer);
   if (!key.ok) return fail('METADATA_UNAVAILABLE', `cannot resolve the key of issuer ${proof.issuer}: ${key.reason}`, { issuer: proof.issuer });
-  // 5. proof signature under both documented canonicalisations (§5.2 A and B)
+  // 5. proof signature under both documented canonicalisations (§5.2 A and B); B first: it also covers `to`.
   const raw = proof as Record<string, unknown>;
   const matchForm = (k: Uint8Array): ProofForm | undefined =>
-    (['A', 'B'] as const).find((f) => verifyCanonical(deps.backend, k, canonicalProof(raw, f), signature).valid);
+    (['B', 'A'] as const).find((f) => verifyCanonical(deps.backend, k, canonicalProof(raw, f), signature).valid);
   let form = matchForm(key.key);
   if (!form && key.cached) {
     const fresh = await deps.resolver.resolve(proof.issuer, { refresh: true });
     if (fresh.ok) form = matchForm((key = fresh).key);
   }
   if (!form) return fail('PROOF_SIGNATURE_INVALID', 'proof signature does not verify under either canonicalisation', { issuer: proof.issuer });
-  // 6. recipient
+  // 6. recipient (for a form-A proof, authentic only when the issuer itself delivers it: see the voucher)
   if (proof.to.ocid !== deps.merchant.ocid) return fail('INVALID_PROOF', 'Wrong recipient', { to: proof.to.ocid });
+  const voucher = voucherFor(form, input.senderOcid, proof.issuer);
   // 8-9. idempotency, settlement and storage in one transaction
   const now = deps.now();
   const outcome = await deps.store.recordProof(
@@ -102,15 +87,26 @@ export async function acceptTransfer(deps: OrderDeps, input: { senderOcid: numbe
       orderId: order?.id ?? null,
       proofJson: JSON.stringify(proof),
       signature,
-      proofHash: sha256Hex(canonicalSorted({ proof, signature: signature.toLowerCase() })),
+      // The signature's r‖s, not its encoding: the same proof with 128 or 130 hex, any v or case is one proof.
+      proofHash: sha256Hex(canonicalSorted({ proof, signature: normalizedSignature(signature) })),
       form,
       receivedAt: now,
     },
-    decide(deps, proof, now),
+    decide(deps, { proof, voucher, ambiguous, now }),
   );
   if (outcome.kind === 'conflict') return fail('INVALID_PROOF', `txid ${proof.txid} of issuer ${proof.issuer} was already used by a different proof`);
   const verdict = outcome.kind === 'stored' ? outcome.decision.verdict : outcome.proof.verdict;
-  deps.log.info('transfer proof', { issuer: proof.issuer, txid: proof.txid, orderId: order?.id, form, verdict, repeat: outcome.kind === 'duplicate' });
+  deps.log.info('transfer proof', { issuer: proof.issuer, txid: proof.txid, orderId: order?.id, sender: input.senderOcid, form, verdict, repeat: outcome.kind === 'duplicate' });
+  if (verdict === 'form_a_not_from_issuer')
+    return fail('INVALID_PROOF', `the proof signature covers form A only, which does not sign from/to: it settles an order only when issuer ${proof.issuer} sends it itself (sent by ${input.senderOcid})`, {
+      reason: FORM_A_REASON,
+      issuer: proof.issuer,
+      sender: input.senderOcid,
+    });
+  if (verdict === 'timestamp_out_of_range') {
+    const bounds = timestampBounds(deps.config.timestampWindow, now, order);
+    return fail('INVALID_PROOF', `proof timestamp ${proof.timestamp} is outside the accepted range (order creation − window to now + window)`, { reason: TIMESTAMP_REASON, timestamp: proof.timestamp, ...bounds });
+  }
   if (verdict === 'currency_mismatch')
     return fail('CURRENCY_MISMATCH', `proof currency ${proof.currency} does not match the order`, { expected: order?.currency });
   if (verdict === 'amount_mismatch')

@@ -3,8 +3,9 @@ import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import * as t from './schema/pg.ts';
-import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, Store } from './types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, ProofVerdict, Store } from './types.ts';
 import { orderSet } from './order-change.ts';
+import { proofSeen } from './proof-slot.ts';
 
 /** The database or a transaction on it: every helper below runs on either. */
 type Q = PgDatabase<PostgresJsQueryResultHKT, typeof t>;
@@ -54,9 +55,8 @@ async function applyChange(tx: Q, id: string, c: OrderChange): Promise<OrderReco
   return row as OrderRecord | undefined;
 }
 
-async function findProof(tx: Q, issuer: number, txid: string): Promise<ProofRecord | undefined> {
-  const [row] = await tx.select().from(t.proofs).where(and(eq(t.proofs.issuer, issuer), eq(t.proofs.txid, txid)));
-  return row as ProofRecord | undefined;
+async function proofRows(tx: Q, issuer: number, txid: string): Promise<ProofRecord[]> {
+  return (await tx.select().from(t.proofs).where(and(eq(t.proofs.issuer, issuer), eq(t.proofs.txid, txid)))) as ProofRecord[];
 }
 
 async function getChargeForOrder(tx: Q, orderId: string, gateway: string): Promise<ChargeRecord | undefined> {
@@ -73,12 +73,6 @@ async function withEvents(tx: Q, rows: Array<typeof t.deliveries.$inferSelect>):
 }
 
 export function createPgStore(db: Q, close: () => Promise<void>): Store {
-  const seenProof = async (tx: Q, p: { issuer: number; txid: string; proofHash: string }): Promise<ProofOutcome | undefined> => {
-    const existing = await findProof(tx, p.issuer, p.txid);
-    if (!existing) return undefined;
-    return { kind: existing.proofHash === p.proofHash ? 'duplicate' : 'conflict', proof: existing };
-  };
-
   return {
     dialect: 'postgres',
     async ping() {
@@ -115,10 +109,9 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
     async getOrder(id) {
       return getOrder(db, id);
     },
-    async findOrderByReference(reference) {
-      if (!storable(reference)) return undefined;
-      const [row] = await db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(1);
-      return row as OrderRecord | undefined;
+    async findOrdersByReference(reference, limit) {
+      if (!storable(reference)) return [];
+      return (await db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(limit)) as OrderRecord[];
     },
     async listOrders(q) {
       const where = and(q.status ? eq(t.orders.status, q.status) : undefined, q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
@@ -140,13 +133,15 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
         .limit(limit)) as OrderRecord[];
     },
     async recordProof(proof, decide) {
+      let verdict: ProofVerdict | undefined;
       try {
         return await db.transaction(async (tx): Promise<ProofOutcome> => {
-          const seen = await seenProof(tx, proof);
-          if (seen) return seen;
           // The row lock serialises racing proofs for one order: the second decides on the first's result.
           const current = proof.orderId ? await getOrder(tx, proof.orderId, true) : undefined;
           const decision = decide(current);
+          verdict = decision.verdict;
+          const seen = proofSeen(await proofRows(tx, proof.issuer, proof.txid), proof.proofHash, decision.verdict);
+          if (seen) return seen;
           const order = current && decision.change ? await applyChange(tx, current.id, decision.change) : current;
           const [stored] = await tx.insert(t.proofs).values({ ...proof, verdict: decision.verdict }).returning();
           await writeOutbox(tx, decision.outbox);
@@ -155,8 +150,8 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
       } catch (err) {
         // Another transaction stored this (issuer, txid) after our check: ours rolled back whole (no second
         // effect), and the stored one answers duplicate or conflict.
-        if (!isUniqueViolation(err, 'proofs_issuer_txid_idx')) throw err;
-        const seen = await seenProof(db, proof);
+        if (!isUniqueViolation(err, 'proofs_issuer_txid_idx') || !verdict) throw err;
+        const seen = proofSeen(await proofRows(db, proof.issuer, proof.txid), proof.proofHash, verdict);
         if (seen) return seen;
         throw err;
       }

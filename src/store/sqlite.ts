@@ -3,6 +3,7 @@ import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as t from './schema/sqlite.ts';
 import { orderSet } from './order-change.ts';
+import { proofSeen } from './proof-slot.ts';
 import type {
   ChargeRecord,
   DeliveryRecord,
@@ -11,6 +12,7 @@ import type {
   OrderChange,
   OrderRecord,
   Outbox,
+  ProofOutcome,
   ProofRecord,
   Store,
 } from './types.ts';
@@ -132,10 +134,8 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
     async getOrder(id) {
       return getOrder(db, id);
     },
-    async findOrderByReference(reference) {
-      return db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(1).get() as
-        | OrderRecord
-        | undefined;
+    async findOrdersByReference(reference, limit) {
+      return db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(limit).all() as OrderRecord[];
     },
     async listOrders(q) {
       const where = and(q.status ? eq(t.orders.status, q.status) : undefined, q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
@@ -158,19 +158,16 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         .all() as OrderRecord[];
     },
     async recordProof(proof, decide) {
-      return db.transaction((tx) => {
-        const existing = tx
-          .select()
-          .from(t.proofs)
-          .where(and(eq(t.proofs.issuer, proof.issuer), eq(t.proofs.txid, proof.txid)))
-          .get() as ProofRecord | undefined;
-        if (existing) return { kind: existing.proofHash === proof.proofHash ? ('duplicate' as const) : ('conflict' as const), proof: existing };
+      return db.transaction((tx): ProofOutcome => {
         const current = proof.orderId ? getOrder(tx, proof.orderId) : undefined;
         const decision = decide(current);
+        const rows = tx.select().from(t.proofs).where(and(eq(t.proofs.issuer, proof.issuer), eq(t.proofs.txid, proof.txid))).all() as ProofRecord[];
+        const seen = proofSeen(rows, proof.proofHash, decision.verdict);
+        if (seen) return seen;
         const order = current && decision.change ? applyChange(tx, current.id, decision.change) : current;
         const stored = tx.insert(t.proofs).values({ ...proof, verdict: decision.verdict }).returning().get() as ProofRecord;
         writeOutbox(tx, decision.outbox);
-        return { kind: 'stored' as const, proof: stored, order, decision };
+        return { kind: 'stored', proof: stored, order, decision };
       }, { behavior: 'immediate' });
     },
     async listProofs(orderId) {

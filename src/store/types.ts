@@ -79,7 +79,27 @@ export interface Outbox {
   delivery?: { id: string; url: string };
 }
 
-export type ProofVerdict = 'accepted' | 'late' | 'amount_mismatch' | 'currency_mismatch' | 'unmatched' | 'duplicate_order';
+export type ProofVerdict =
+  | 'accepted'
+  | 'late'
+  | 'amount_mismatch'
+  | 'currency_mismatch'
+  | 'unmatched'
+  | 'duplicate_order'
+  /** `to.reference` names no order id and more than one order carries it as `reference`: nothing settled. */
+  | 'ambiguous_reference'
+  /** The proof timestamp lies beyond now + window, or before the order's createdAt − window. */
+  | 'timestamp_out_of_range'
+  /** Refused delivery: the signature covers form A only and the request was not signed by the issuer. */
+  | 'form_a_not_from_issuer';
+
+/**
+ * Verdicts of refused deliveries: kept for review, but they never occupy the proof's (issuer, txid) slot,
+ * so a relay that arrives first cannot turn the issuer's genuine delivery into a duplicate or a conflict.
+ * The partial unique index `proofs_issuer_txid_idx` (schema/sqlite.ts, schema/pg.ts) excludes exactly these.
+ */
+export const REFUSED_DELIVERIES: readonly ProofVerdict[] = ['form_a_not_from_issuer'];
+export const isRefusedDelivery = (verdict: string): boolean => (REFUSED_DELIVERIES as readonly string[]).includes(verdict);
 
 export interface ProofRecord {
   id: number;
@@ -90,7 +110,10 @@ export interface ProofRecord {
   /** The proof object as received (JSON text) and its signature. */
   proofJson: string;
   signature: string;
-  /** Hash of the canonical (sorted) proof + signature: the same proof again has the same hash. */
+  /**
+   * Hash of the canonical (sorted) proof + its normalised r‖s signature: the same proof again, in any
+   * accepted signature encoding, has the same hash.
+   */
   proofHash: string;
   form: 'A' | 'B';
   verdict: ProofVerdict;
@@ -107,9 +130,12 @@ export interface ProofDecision {
 
 export type ProofOutcome =
   | { kind: 'stored'; proof: ProofRecord; order?: OrderRecord; decision: ProofDecision }
-  /** The same (issuer, txid) and the same proof already stored: no second effect. */
+  /**
+   * The same proof already stored: no second effect. `proof` is the stored row that holds the (issuer, txid)
+   * slot, or, for a refused delivery that nothing genuine matches, the identical refused row kept before.
+   */
   | { kind: 'duplicate'; proof: ProofRecord }
-  /** The same (issuer, txid) with a different proof. */
+  /** The same (issuer, txid) with a different proof (refused deliveries never conflict: they are kept beside). */
   | { kind: 'conflict'; proof: ProofRecord };
 
 export interface OrderChange {
@@ -164,8 +190,8 @@ export interface Store {
     nonce?: NonceClaim,
   ): Promise<{ kind: 'created'; order: OrderRecord } | { kind: 'exists'; order: OrderRecord } | { kind: 'nonce_reused' }>;
   getOrder(id: string): Promise<OrderRecord | undefined>;
-  /** The newest order whose `reference` equals this text. */
-  findOrderByReference(reference: string): Promise<OrderRecord | undefined>;
+  /** Up to `limit` orders whose `reference` equals this text, newest first (more than one: the reference is ambiguous). */
+  findOrdersByReference(reference: string, limit: number): Promise<OrderRecord[]>;
   listOrders(q: ListQuery): Promise<OrderRecord[]>;
   /** Conditional update + outbox in one transaction; undefined when the order was no longer in `from`. */
   changeOrder(id: string, change: OrderChange, outbox: Outbox[]): Promise<OrderRecord | undefined>;
@@ -173,9 +199,12 @@ export interface Store {
   listExpirable(now: number, limit: number): Promise<OrderRecord[]>;
 
   /**
-   * In one transaction: unless (issuer, txid) exists, read the order, let the pure `decide` choose the
-   * verdict, order change and outbox from the order's current state, then store proof, change and outbox.
-   * Racing proofs for one order are serialised here, so exactly one can move it to paid.
+   * In one transaction: read the order, let the pure `decide` choose the verdict, order change and outbox
+   * from the order's current state, then store proof, change and outbox. Racing proofs for one order are
+   * serialised here, so exactly one can move it to paid. Idempotency on (issuer, txid) counts only rows that
+   * are not refused deliveries (`isRefusedDelivery`): an identical counted row → duplicate; a different one →
+   * conflict, unless this delivery is itself refused, which is stored beside it (an identical refused row
+   * already kept → duplicate of that row, nothing stored twice).
    */
   recordProof(proof: Omit<NewProof, 'verdict'>, decide: (order: OrderRecord | undefined) => ProofDecision): Promise<ProofOutcome>;
   listProofs(orderId: string): Promise<ProofRecord[]>;

@@ -120,14 +120,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.getOrder(c.id)).toBeDefined();
       });
 
-      it('finds an order by reference, newest first', async () => {
+      it('finds every order carrying a reference (more than one: ambiguous), newest first, up to the limit', async () => {
         const ref = uid('ref');
-        const a = newOrder({ reference: ref });
-        const b = newOrder({ reference: ref });
+        const [a, b, c] = [newOrder({ reference: ref }), newOrder({ reference: ref, callerOcid: 0 }), newOrder({ reference: ref })];
         await store.createOrder(a, outbox(a.id));
+        expect((await store.findOrdersByReference(ref, 10)).map((o) => o.id)).toEqual([a.id]);
         await store.createOrder(b, outbox(b.id));
-        expect((await store.findOrderByReference(ref))?.id).toBe(b.id);
-        expect(await store.findOrderByReference(uid('none'))).toBeUndefined();
+        await store.createOrder(c, outbox(c.id));
+        expect((await store.findOrdersByReference(ref, 10)).map((o) => o.id)).toEqual([c.id, b.id, a.id]);
+        expect((await store.findOrdersByReference(ref, 2)).map((o) => o.id)).toEqual([c.id, b.id]);
+        expect(await store.findOrdersByReference(uid('none'), 10)).toEqual([]);
       });
 
       it('changes an order only from the expected status, with its outbox', async () => {
@@ -208,6 +210,47 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         await store.recordProof(proof(null, txid, 'same'), () => ({ verdict: 'unmatched', outbox: [] }));
         expect((await store.recordProof(proof(null, txid, 'same'), () => ({ verdict: 'unmatched', outbox: [] }))).kind).toBe('duplicate');
         expect((await store.recordProof(proof(null, txid, 'other'), () => ({ verdict: 'unmatched', outbox: [] }))).kind).toBe('conflict');
+      });
+
+      it('keeps refused deliveries beside the slot: they never make the genuine proof a duplicate or a conflict', async () => {
+        const refuse = (): ProofDecision => ({ verdict: 'form_a_not_from_issuer', outbox: [] });
+        const unmatched = (): ProofDecision => ({ verdict: 'unmatched', outbox: [] });
+        // Refused first (a relayed, re-addressed form-A proof), then the genuine one with the same bytes and with others.
+        const txid = uid('tx');
+        expect((await store.recordProof({ ...proof(null, txid, 'relayed'), senderOcid: 200 }, refuse)).kind).toBe('stored');
+        expect((await store.recordProof({ ...proof(null, txid, 'relayed'), senderOcid: 201 }, refuse)).kind).toBe('duplicate');
+        const genuine = await store.recordProof(proof(null, txid, 'genuine'), unmatched);
+        expect(genuine.kind === 'stored' && genuine.proof.verdict).toBe('unmatched');
+        // Genuine first: another refused relay is stored beside it; an identical relay is the genuine proof again.
+        expect((await store.recordProof({ ...proof(null, txid, 'moved'), senderOcid: 200 }, refuse)).kind).toBe('stored');
+        const same = await store.recordProof({ ...proof(null, txid, 'genuine'), senderOcid: 200 }, refuse);
+        expect(same.kind === 'duplicate' && same.proof.verdict).toBe('unmatched');
+        expect((await store.recordProof(proof(null, txid, 'third'), unmatched)).kind).toBe('conflict');
+        // The identical bytes as the refused relay, delivered genuinely: not a duplicate of the refused row.
+        const t2 = uid('tx');
+        await store.recordProof({ ...proof(null, t2, 'bytes'), senderOcid: 200 }, refuse);
+        expect((await store.recordProof(proof(null, t2, 'bytes'), unmatched)).kind).toBe('stored');
+      });
+
+      it('a refused delivery with an order lists under that order and changes nothing', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const res = await store.recordProof({ ...proof(o.id, uid('tx')), senderOcid: 200 }, () => ({ verdict: 'form_a_not_from_issuer', outbox: [] }));
+        expect(res.kind).toBe('stored');
+        expect((await store.listProofs(o.id)).map((p) => p.verdict)).toEqual(['form_a_not_from_issuer']);
+        expect(await store.getOrder(o.id)).toMatchObject({ status: 'pending', paymentMismatch: false });
+        expect((await store.listEvents(o.id)).map((e) => e.type)).toEqual(['order.created']);
+      });
+
+      it('racing refused relays and the genuine proof of one txid: the genuine one is stored and pays', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        const txid = uid('tx');
+        const relays = Array.from({ length: 6 }, (_, i) => store.recordProof({ ...proof(o.id, txid, `relay${i}`), senderOcid: 200 }, () => ({ verdict: 'form_a_not_from_issuer', outbox: [] })));
+        const results = await Promise.all([...relays, store.recordProof(proof(o.id, txid, 'genuine'), payIfPending(o.id))]);
+        expect(results.map((r) => r.kind)).toEqual(Array(7).fill('stored'));
+        expect((await store.getOrder(o.id))?.status).toBe('paid');
+        expect((await store.listProofs(o.id)).filter((p) => p.verdict === 'accepted')).toHaveLength(1);
       });
 
       it('serialises racing proofs: exactly one pays the order', async () => {

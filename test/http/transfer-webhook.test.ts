@@ -48,9 +48,9 @@ describe('POST /transfer/webhook', () => {
     expect((await h.store.listProofs(id))[0]?.form).toBe('B');
   });
 
-  it('accepts a proof relayed by another sender than the issuer', async () => {
+  it('accepts a form-B proof relayed by another sender than the issuer (form A: test/http/proof-delivery.test.ts)', async () => {
     const id = await newOrder();
-    expect((await send(makeProof(id, { txid: 'tx_relay' }), 'caller')).status).toBe(200);
+    expect((await send(makeProof(id, { txid: 'tx_relay' }, 'B'), 'caller')).status).toBe(200);
     expect((await h.store.listProofs(id))[0]?.senderOcid).toBe(200);
   });
 

@@ -1,4 +1,5 @@
 // PostgreSQL schema (drizzle pg-core): the same logical model as schema/sqlite.ts; migrations/pg is generated from it.
+import { sql } from 'drizzle-orm';
 import { pgTable, text, integer, bigint, boolean, primaryKey, unique, uniqueIndex, index } from 'drizzle-orm/pg-core';
 
 // Unix seconds and OCIDs are bigint (no 2038 limit, OCIDs up to 2^53), read back as JS numbers.
@@ -59,7 +60,13 @@ export const proofs = pgTable(
     verdict: text('verdict').notNull(),
     receivedAt: big('received_at').notNull(),
   },
-  (t) => [uniqueIndex('proofs_issuer_txid_idx').on(t.issuer, t.txid), index('proofs_order_idx').on(t.orderId)],
+  // (issuer, txid) is unique among counted proofs only: refused deliveries (store/types.ts REFUSED_DELIVERIES)
+  // are kept for review beside the proof that holds the slot. The plain index serves the lookup of all rows.
+  (t) => [
+    uniqueIndex('proofs_issuer_txid_idx').on(t.issuer, t.txid).where(sql`verdict <> 'form_a_not_from_issuer'`),
+    index('proofs_issuer_txid_rows_idx').on(t.issuer, t.txid),
+    index('proofs_order_idx').on(t.orderId),
+  ],
 );
 
 export const events = pgTable(

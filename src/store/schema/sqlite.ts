@@ -1,4 +1,5 @@
 // SQLite schema (drizzle): migrations in migrations/sqlite are generated from this file by drizzle-kit.
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 
 export const nonces = sqliteTable(
@@ -54,7 +55,13 @@ export const proofs = sqliteTable(
     verdict: text('verdict').notNull(),
     receivedAt: integer('received_at').notNull(),
   },
-  (t) => [uniqueIndex('proofs_issuer_txid_idx').on(t.issuer, t.txid), index('proofs_order_idx').on(t.orderId)],
+  // (issuer, txid) is unique among counted proofs only: refused deliveries (store/types.ts REFUSED_DELIVERIES)
+  // are kept for review beside the proof that holds the slot. The plain index serves the lookup of all rows.
+  (t) => [
+    uniqueIndex('proofs_issuer_txid_idx').on(t.issuer, t.txid).where(sql`verdict <> 'form_a_not_from_issuer'`),
+    index('proofs_issuer_txid_rows_idx').on(t.issuer, t.txid),
+    index('proofs_order_idx').on(t.orderId),
+  ],
 );
 
 export const events = sqliteTable(
