@@ -1,6 +1,7 @@
 // The order list (filter, cursor pages, flags) and the order detail (signed JSON, proofs, forms, actions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { T0 } from '../helpers/harness.ts';
+import { ISSUER_OCID, T0 } from '../helpers/harness.ts';
+import { makeProof } from '../helpers/proofs.ts';
 import { makeConsole, unescape, type ConsoleHarness } from './console-harness.ts';
 
 let h: ConsoleHarness;
@@ -157,5 +158,32 @@ describe('notification deliveries', () => {
   it('answers 404 when redelivering an unknown delivery', async () => {
     const csrf = await h.csrf(cookie);
     expect((await h.post('/console/deliveries/dlv_nope/redeliver', { _csrf: csrf, order: ids[0]! }, cookie)).status).toBe(404);
+  });
+});
+
+describe('proof verdicts and stored values', () => {
+  it('shows each proof verdict in words, a refused form-A relay included', async () => {
+    const id = await h.order({ amount: '4.00', currency: 'USD' });
+    const relayed = JSON.stringify(makeProof(id, { txid: 'tx_console_relay', amount: '4.00', timestamp: h.clock.now }, 'A'));
+    expect((await h.signed('POST', '/opencharge/transfer/webhook', relayed)).status).toBe(400);
+    expect((await h.pay(id, { txid: 'tx_console_paid', amount: '4.00' })).status).toBe(200);
+    const html = unescape(await page(`/console/orders/${id}`));
+    expect(html).toContain('refused: a form-A proof must be delivered by its issuer');
+    expect(html).toContain('accepted: it paid the order');
+    expect(html).toContain(`${ISSUER_OCID} (the issuer)`);
+  });
+
+  it('never fails on a stored time no date can hold: every page shows it raw', async () => {
+    const absurd = 9007199254740991;
+    const id = `ord_absurd_${Date.now()}`;
+    const o = { id, callerOcid: 0, requestHash: 'h', amount: '1.00', currency: 'USD', reference: null, createdAt: absurd, expiresAt: absurd, orderJson: JSON.stringify({ id, accepts: [ISSUER_OCID] }), signature: 'ab'.repeat(65), responseBody: '{}' };
+    await h.store.createOrder(o, { event: { id: `evt_${id}`, orderId: id, type: 'order.created', createdAt: absurd, data: '{}' } });
+    await h.store.changeOrder(id, { from: 'pending', to: 'paid', paidAt: absurd, txid: 'tx_absurd' }, []);
+    for (const path of ['/console/orders', `/console/orders/${id}`, '/console/orders?status=paid', `/console/pos/${id}`, '/console/kiosk']) {
+      const res = await h.get(path, cookie);
+      expect(res.status, path).toBe(200);
+      if (path !== '/console/kiosk') expect(await res.text(), path).toContain(`${absurd} (not a valid time)`);
+    }
+    expect((await h.get(`/console/api/orders/${id}/status`, cookie)).status).toBe(200);
   });
 });

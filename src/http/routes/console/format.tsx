@@ -10,17 +10,29 @@ export const STATUS_LABEL: Record<OrderStatus, string> = {
   cancelled: 'Cancelled',
 };
 
-/** Unix seconds as `2027-01-15 08:00:00 UTC` (the till's clock may be anywhere; UTC is unambiguous). */
+/** ISO 8601 for Unix seconds, or undefined when no date has them (a stored value is never trusted to be sane). */
+function isoOf(t: number): string | undefined {
+  const d = new Date(t * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+/**
+ * Unix seconds as `2027-01-15 08:00:00 UTC` (the till's clock may be anywhere; UTC is unambiguous). Total:
+ * a value no date can hold is shown raw, so no stored value can make a page fail.
+ */
 export function when(t: number | null | undefined): string {
   if (t === null || t === undefined) return '—';
-  return `${new Date(t * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  const iso = isoOf(t);
+  return iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : `${t} (not a valid time)`;
 }
 
 /** A time cell; `bare` drops the " UTC" suffix where the column header says it. */
 export function Time(p: { t: number | null | undefined; bare?: boolean }) {
   if (p.t === null || p.t === undefined) return <span class="muted">—</span>;
+  const iso = isoOf(p.t);
+  if (!iso) return <span>{when(p.t)}</span>;
   const text = when(p.t);
-  return <time datetime={new Date(p.t * 1000).toISOString()}>{p.bare ? text.slice(0, -4) : text}</time>;
+  return <time datetime={iso}>{p.bare ? text.slice(0, -4) : text}</time>;
 }
 
 export function Badge(p: { text: string; kind?: string }) {

@@ -52,7 +52,8 @@ export const LIVE_SCRIPT = `(() => {
     root.dataset.status = status;
     statusEl.textContent = labels[status] || status;
     statusEl.className = 'status ' + status;
-    if (j.paidAt && paidAt) paidAt.textContent = new Date(j.paidAt * 1000).toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
+    const paid = j.paidAt ? new Date(j.paidAt * 1000) : null;
+    if (paid && paidAt) paidAt.textContent = isNaN(paid.getTime()) ? j.paidAt + ' (not a valid time)' : paid.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
     if (j.flags && j.flags.paymentMismatch) note.textContent = 'Payment mismatch: check the order details.';
     tick();
   }

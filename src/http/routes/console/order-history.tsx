@@ -1,6 +1,7 @@
 // The order detail's tables: transfer proofs (with the canonical form that verified), gateway charges,
 // events, and notification deliveries with a "Redeliver" button for failed ones.
-import type { ChargeRecord, DeliveryRecord, EventRecord, ProofRecord } from '../../../store/types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, ProofRecord, ProofVerdict } from '../../../store/types.ts';
+import { FORM_A_REASON } from '../../../orders/proof-policy.ts';
 import { CsrfForm } from './layout.tsx';
 import { Badge, Time, pretty } from './format.tsx';
 
@@ -8,6 +9,20 @@ export const FORM_LABEL = {
   A: 'A: top-level key list (§5.2 code samples)',
   B: 'B: keys sorted at every level (§5.2 text)',
 } as const;
+
+/** Each verdict in words (proof-policy.ts); a stored value not listed here is shown as it is. */
+export const VERDICT_TEXT: Record<ProofVerdict, string> = {
+  accepted: 'accepted: it paid the order',
+  late: 'accepted late: the order had expired or was cancelled (flagged paid late)',
+  amount_mismatch: 'refused: the amount differs from the order',
+  currency_mismatch: 'refused: the currency differs from the order',
+  unmatched: 'kept: no order matches to.reference',
+  duplicate_order: 'kept: the order was already paid (flagged payment mismatch)',
+  ambiguous_reference: 'kept: several orders carry this reference, none settled',
+  timestamp_out_of_range: 'refused: the proof timestamp is in the future or before the order was created',
+  form_a_not_from_issuer: `refused: ${FORM_A_REASON}`,
+};
+const verdictText = (v: string) => (Object.hasOwn(VERDICT_TEXT, v) ? VERDICT_TEXT[v as ProofVerdict] : v);
 
 export function Proofs(p: { proofs: ProofRecord[] }) {
   if (p.proofs.length === 0) return <p class="muted">No transfer proof received.</p>;
@@ -34,10 +49,10 @@ export function Proofs(p: { proofs: ProofRecord[] }) {
                 <pre class="signature">{x.signature}</pre>
               </details>
             </td>
-            <td>{x.senderOcid}</td>
-            <td class="proof-form">{FORM_LABEL[x.form]}</td>
+            <td>{x.senderOcid === x.issuer ? `${x.senderOcid} (the issuer)` : x.senderOcid}</td>
+            <td class="proof-form">{FORM_LABEL[x.form] ?? x.form}</td>
             <td>
-              <Badge text={x.verdict} kind={x.verdict === 'accepted' ? 'accepted' : 'warn'} />
+              <Badge text={x.verdict} kind={x.verdict === 'accepted' ? 'accepted' : 'warn'} /> <span class="verdict">{verdictText(x.verdict)}</span>
             </td>
           </tr>
         ))}
