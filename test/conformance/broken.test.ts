@@ -4,16 +4,18 @@ import { runConformance } from '../../src/conformance/runner.ts';
 import { formatResult } from '../../src/conformance/report.ts';
 import type { CheckResult } from '../../src/conformance/types.ts';
 import { createApp } from '../../src/http/app.ts';
-import { canonicalOrder, canonicalResponse } from '../../src/protocol/canonical.ts';
-import { parseSignature, signCanonical } from '../../src/protocol/signature.ts';
+import { canonicalOrder, canonicalRequest, canonicalResponse } from '../../src/protocol/canonical.ts';
+import { parseSignature, signCanonical, verifyCanonical } from '../../src/protocol/signature.ts';
+import { parsePublicKey } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import { highSTwin } from '../../src/conformance/high-s.ts';
 import type { Store } from '../../src/store/types.ts';
-import { MERCHANT, STRANGER, type Harness } from '../helpers/harness.ts';
-import { kitOptions, ourServer, type Target } from './serve.ts';
+import { MERCHANT, STRANGER, keyOf, type Harness } from '../helpers/harness.ts';
+import { kitOptions, ourServer, type KitIdentity, type Target } from './serve.ts';
 import { KNOWN_SERVER_BUGS } from './known-server-bugs.ts';
 
 type Handler = (req: Request, env?: unknown) => Promise<Response>;
+type Build = (h: Harness, ids: { caller: KitIdentity; issuer: KitIdentity }) => Handler;
 // The two checks that wait for an order to expire are left out: they cost seconds and no fault here touches expiry.
 const SLOW = ['status.expired', 'proofs.late'];
 
@@ -46,7 +48,7 @@ const errorOf = (body: string): { code?: string; message?: string } | undefined 
   }
 };
 
-const BROKEN: Record<string, (h: Harness) => Handler> = {
+const BROKEN: Record<string, Build> = {
   // Forgets nonces: the store claims every nonce is new, and orders are stored without consuming theirs.
   'accepts replayed nonces': (h) => {
     const store = new Proxy(h.deps.store, {
@@ -95,6 +97,23 @@ const BROKEN: Record<string, (h: Harness) => Handler> = {
     }
     return h.app.fetch(req, env);
   },
+  // Takes the relaying peer for the issuer: a webhook the kit's caller signed correctly reaches the app re-signed
+  // by the issuer (same nonce, same bytes), as if `X-OC-ID == proof.issuer` were not checked for form-A proofs.
+  'accepts form-A proofs from any sender': (h, { caller, issuer }) => async (req, env) => {
+    const url = new URL(req.url);
+    const body = await req.text();
+    const header = (k: string) => req.headers.get(k) ?? '';
+    const [ocid, timestamp, nonce, signature] = [header('x-oc-id'), header('x-oc-timestamp'), header('x-oc-nonce'), header('x-oc-signature')];
+    const path = url.pathname + url.search;
+    const canonical = (id: string) => canonicalRequest({ ocid: id, timestamp, nonce, method: req.method, path, body });
+    const headers = new Headers(req.headers);
+    const callerKey = parsePublicKey(caller.pub);
+    if (path.endsWith('/transfer/webhook') && ocid === String(caller.ocid) && callerKey.ok && verifyCanonical(nobleBackend, callerKey.key, canonical(ocid), signature).valid) {
+      headers.set('x-oc-id', String(issuer.ocid));
+      headers.set('x-oc-signature', signCanonical(nobleBackend, keyOf(issuer.key).priv, canonical(String(issuer.ocid))));
+    }
+    return h.app.fetch(new Request(req.url, { method: req.method, headers, body: req.method === 'GET' ? undefined : body }), env);
+  },
   // Drops the response signature headers.
   'does not sign responses': (h) => async (req, env) => {
     const res = await h.app.fetch(req, env);
@@ -110,6 +129,7 @@ const EXPECT_EXACTLY: Record<string, string[]> = {
   'signs orders with a recursive key sort': ['orders.signature'],
   'answers 400 for stale timestamps': ['auth.future-timestamp', 'auth.stale-timestamp'],
   'accepts high-S request signatures': ['auth.high-s'],
+  'accepts form-A proofs from any sender': ['proofs.form-a-relayed'],
   'does not sign responses': ['responses.capabilities', 'responses.orders-create', 'responses.oversized-body', 'responses.rejection', 'responses.transfer-webhook'],
 };
 

@@ -43,7 +43,9 @@ export interface Target {
 }
 
 /** Our server trusting fresh kit identities (peers file entries + OC_ACCEPTS), its clock the real one. */
-export async function ourServer(o: HarnessOptions = {}, wrap?: (h: Harness) => (req: Request, env?: unknown) => Response | Promise<Response>): Promise<Target> {
+export type Wrap = (h: Harness, ids: { caller: KitIdentity; issuer: KitIdentity }) => (req: Request, env?: unknown) => Response | Promise<Response>;
+
+export async function ourServer(o: HarnessOptions = {}, wrap?: Wrap): Promise<Target> {
   const caller = freshIdentity(KIT_CALLER_OCID);
   const issuer = freshIdentity(KIT_ISSUER_OCID);
   const h = await makeHarness({
@@ -56,7 +58,7 @@ export async function ourServer(o: HarnessOptions = {}, wrap?: (h: Harness) => (
   });
   // The harness clock is fixed; the kit signs with real timestamps, so the clock follows the wall clock.
   Object.defineProperty(h.clock, 'now', { get: realNow, set: () => undefined, configurable: true });
-  const server = await listen(wrap ? wrap(h) : (req, env) => h.app.fetch(req, env));
+  const server = await listen(wrap ? wrap(h, { caller, issuer }) : (req, env) => h.app.fetch(req, env));
   return {
     h,
     baseUrl: `${server.origin}/opencharge`,

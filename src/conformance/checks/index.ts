@@ -6,6 +6,7 @@ import { inventoryChecks } from './inventory.ts';
 import { metadataChecks } from './metadata.ts';
 import { orderValidationChecks } from './order-validation.ts';
 import { orderChecks } from './orders.ts';
+import { proofDeliveryChecks } from './proof-delivery.ts';
 import { proofRejectionChecks } from './proof-rejections.ts';
 import { proofChecks } from './proofs.ts';
 import { responseChecks } from './responses.ts';
@@ -20,6 +21,7 @@ export const CHECKS: readonly Check[] = [
   ...responseChecks,
   ...proofChecks,
   ...proofRejectionChecks,
+  ...proofDeliveryChecks,
   ...inventoryChecks,
   ...errorChecks,
 ];
