@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import Database from 'better-sqlite3';
@@ -16,10 +17,13 @@ import type { CryptoBackend } from '../src/protocol/backend.ts';
 import { canonicalRequest, canonicalOrder } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, publicKeyHex } from '../src/protocol/keys.ts';
 import { signCanonical, verifyCanonical } from '../src/protocol/signature.ts';
-import { parseFlags } from '../src/cli/io.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { flags } = parseFlags(process.argv.slice(2));
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests'].map((k) => [k, { type: 'string' as const }])),
+  strict: true,
+}) as { values: Record<string, string | undefined> };
 const connections = Number(flags.connections ?? 32);
 const only = flags.crypto;
 const runtime = flags.runtime ?? 'node';

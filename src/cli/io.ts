@@ -17,26 +17,3 @@ export function nodeIO(): CliIO {
     cwd: process.cwd(),
   };
 }
-
-/** Minimal `--flag value` / `--flag=value` / `--switch` parser; positionals are kept in order. */
-export function parseFlags(args: string[], switches: readonly string[] = []): { flags: Record<string, string>; positional: string[] } {
-  const flags: Record<string, string> = {};
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    if (eq > 0) flags[a.slice(2, eq)] = a.slice(eq + 1);
-    else if (switches.includes(a.slice(2))) flags[a.slice(2)] = 'true';
-    else {
-      const v = args[i + 1];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      flags[a.slice(2)] = v;
-      i++;
-    }
-  }
-  return { flags, positional };
-}

@@ -4,20 +4,14 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { parseFlags, type Command } from './io.ts';
+import { defineCommand, UsageError, type OptionSpecs, type Values } from './args.ts';
+import type { CliIO } from './io.ts';
 import { isPgUrl, maskDbUrl } from '../store/db-url.ts';
 import { MIGRATIONS_DIR } from '../store/open.ts';
 import { connectPg } from '../store/pg-connect.ts';
 import * as lite from '../store/schema/sqlite.ts';
 import { sqlitePath } from '../store/sqlite-path.ts';
 import { checksum, pgSide, resetSequence, sqliteSide, TABLES, type PgDb, type SqliteDb } from '../store/table-copy.ts';
-
-const HELP = `usage: opencharge-merchant migrate-data --from <sqlite url> --to <postgres url> [--batch 500]
-
-Copies every table of an opencharge-merchant SQLite database (file:…) into an EMPTY PostgreSQL database
-(postgres://…, ?schema=<name> allowed), applying the PostgreSQL migrations first. The copy is one
-transaction with the target tables locked; afterwards row counts and a sha256 per table are compared.
-Stop the server (or put it in maintenance) first: writes made after the copy starts are not carried over.`;
 
 /** Opens the source read-only after checking it is an opencharge-merchant database at the latest migration. */
 function openSource(url: string, cwd: string): { db: SqliteDb; close: () => void } {
@@ -47,38 +41,50 @@ async function nonEmptyTables(db: PgDb): Promise<string[]> {
   return found;
 }
 
-export const run: Command = async (args, io) => {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.out(HELP);
-    return 0;
-  }
-  const { flags, positional } = parseFlags(args);
-  const unknown = [...Object.keys(flags).filter((k) => !['from', 'to', 'batch'].includes(k)), ...positional];
-  if (!flags.from || !flags.to || unknown.length) {
-    io.err(`migrate-data: ${unknown.length ? `unexpected argument ${unknown[0]}` : '--from and --to are required'}\n\n${HELP}`);
-    return 2;
-  }
-  const batch = Number(flags.batch ?? 500);
-  if (!Number.isInteger(batch) || batch < 1 || batch > 2000) {
-    io.err('migrate-data: --batch must be an integer from 1 to 2000');
-    return 2;
-  }
-  if (!isPgUrl(flags.to)) throw new Error(`--to: expected a postgres:// URL, got '${maskDbUrl(flags.to)}'`);
+function batchSize(text: string): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 2000)) throw new Error(`must be an integer from 1 to 2000, got '${text}'`);
+  return n;
+}
 
-  const source = openSource(flags.from, io.cwd);
+const OPTIONS = {
+  from: { type: 'string', value: 'URL', description: 'the SQLite database (file:…), at the latest migration' },
+  to: { type: 'string', value: 'URL', description: 'an EMPTY PostgreSQL database (postgres://…, ?schema=<name> allowed)' },
+  batch: { type: 'string', value: 'N', parse: batchSize, description: 'rows per insert, 1 to 2000 (default 500)' },
+} satisfies OptionSpecs;
+
+export const run = defineCommand(
+  {
+    name: 'migrate-data',
+    summary: `Copies every table of an opencharge-merchant SQLite database into an EMPTY PostgreSQL database,
+applying the PostgreSQL migrations first. The copy is one transaction with the target tables locked;
+afterwards row counts and a sha256 per table are compared. Stop the server (or put it in maintenance)
+first: writes made after the copy starts are not carried over.`,
+    options: OPTIONS,
+    notes: 'Exit status: 0 when every table matches, 1 on any difference or a non-empty target, 2 bad invocation.',
+    examples: ["opencharge-merchant migrate-data --from file:./data/opencharge.db --to 'postgres://user:pw@db/opencharge?schema=merchant'"],
+  },
+  async ({ values }, io) => migrateData(values, io),
+);
+
+async function migrateData(v: Values<typeof OPTIONS>, io: CliIO): Promise<number> {
+  if (!v.from || !v.to) throw new UsageError('--from and --to are required');
+  if (!isPgUrl(v.to)) throw new Error(`--to: expected a postgres:// URL, got '${maskDbUrl(v.to)}'`);
+
+  const source = openSource(v.from, io.cwd);
   try {
-    const target = await connectPg(flags.to, { migrate: true });
+    const target = await connectPg(v.to, { migrate: true });
     try {
-      return await copyAndVerify(source.db, target.db, batch, io, target.masked);
+      return await copyAndVerify(source.db, target.db, v.batch ?? 500, io, target.masked);
     } finally {
       await target.close();
     }
   } finally {
     source.close();
   }
-};
+}
 
-async function copyAndVerify(from: SqliteDb, to: PgDb, batch: number, io: Parameters<Command>[1], masked: string): Promise<number> {
+async function copyAndVerify(from: SqliteDb, to: PgDb, batch: number, io: CliIO, masked: string): Promise<number> {
   const src = sqliteSide(from);
   // One read transaction: every table comes from the same SQLite snapshot, even if a server still writes.
   from.run(sql`begin`);

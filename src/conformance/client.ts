@@ -1,5 +1,6 @@
 // The kit's HTTP side: sends one request to the target and keeps the exact bytes of both ends.
 import type { TrimmedExchange } from './types.ts';
+import { networkReason } from '../client/network-error.ts';
 
 export interface SentRequest {
   method: string;
@@ -31,7 +32,7 @@ export class TransportError extends Error {
     readonly request: SentRequest,
     cause: unknown,
   ) {
-    super(`request failed: ${request.method} ${request.url}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(`request failed: ${request.method} ${request.url}: ${networkReason(cause)}`);
   }
 }
 

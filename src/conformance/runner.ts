@@ -5,6 +5,7 @@ import { CHECKS } from './checks/index.ts';
 import { TransportError, trimExchange, trimFailedRequest } from './client.ts';
 import { createKit } from './context.ts';
 import type { CheckResult, KitOptions } from './types.ts';
+import { networkReason } from '../client/network-error.ts';
 
 /** `entry` selects `id` when equal to it, a dotted prefix of it (`auth`, `auth.malformed`), or a `*`-ended prefix. */
 export function selects(entry: string, id: string): boolean {
@@ -20,10 +21,29 @@ export function selectChecks(only: readonly string[] = [], skip: readonly string
   return chosen.map((c) => ({ check: c, skipped: skip.some((e) => selects(e, c.id)) }));
 }
 
+/** The id of the one failure reported when the target does not answer at all. */
+export const UNREACHABLE_ID = 'target.reachable';
+
+/** One GET before any check: a target that never answers is one failure ("cannot reach <url>"), not one per check. */
+async function probe(options: KitOptions): Promise<CheckResult | undefined> {
+  const started = Date.now();
+  try {
+    const res = await options.fetch(`${options.baseUrl.replace(/\/+$/, '')}/metadata.json`, { redirect: 'manual' });
+    await res.body?.cancel().catch(() => undefined);
+    return undefined;
+  } catch (err) {
+    const reason = `cannot reach ${options.baseUrl} (${networkReason(err)})`;
+    return { id: UNREACHABLE_ID, title: 'the target answers HTTP at its base URL', section: 'HTTP', status: 'fail', reason, ms: Date.now() - started };
+  }
+}
+
 export async function runConformance(options: KitOptions, checks: readonly Check[] = CHECKS): Promise<CheckResult[]> {
+  const selected = selectChecks(options.only, options.skip, checks);
+  const unreachable = await probe(options);
+  if (unreachable) return [unreachable];
   const kit = createKit(options);
   const results: CheckResult[] = [];
-  for (const { check, skipped } of selectChecks(options.only, options.skip, checks)) {
+  for (const { check, skipped } of selected) {
     const base = { id: check.id, title: check.title, section: check.section };
     if (skipped) {
       results.push({ ...base, status: 'skip', reason: 'excluded by --skip', ms: 0 });

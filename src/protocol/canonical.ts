@@ -17,6 +17,25 @@ export function canonicalRequest(p: RequestParts): string {
   return [p.ocid, p.timestamp, p.nonce, p.method.toUpperCase(), p.path, sha256Hex(p.body)].join('\n');
 }
 
+/**
+ * A canonical request's parts as text, for comparing two builds of it (PROFILE §2): the server's, sent back
+ * on INVALID_SIGNATURE, and a client's. Everything in it comes from the request itself.
+ */
+export interface CanonicalRequestView {
+  ocid: string;
+  timestamp: string;
+  nonce: string;
+  method: string;
+  path: string;
+  bodySha256: string;
+  bodyBytes: number;
+}
+
+export function canonicalRequestView(p: RequestParts): CanonicalRequestView {
+  const bytes = typeof p.body === 'string' ? new TextEncoder().encode(p.body).length : p.body.length;
+  return { ocid: p.ocid, timestamp: p.timestamp, nonce: p.nonce, method: p.method.toUpperCase(), path: p.path, bodySha256: sha256Hex(p.body), bodyBytes: bytes };
+}
+
 export interface ResponseParts {
   ocid: string;
   timestamp: string;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Webhook } from 'standardwebhooks';
 import { main } from '../../src/cli/index.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { availableBackends } from '../../src/crypto/select.ts';
@@ -30,6 +31,8 @@ async function cli(args: string[], env: Record<string, string> = {}) {
 }
 /** The value printed after `label:` on its own line. */
 const field = (text: string, label: string) => new RegExp(`^${label}:\\s+(.*)$`, 'm').exec(text)?.[1];
+/** A row of the canonical-request layout (`  body sha256  <hex>`). */
+const part = (text: string, label: string) => new RegExp(`^  ${label} +(.*)$`, 'm').exec(text)?.[1];
 const partsOf = (v: typeof A) => ['--ocid', v.input.ocid!, '--timestamp', v.input.timestamp!, '--nonce', v.input.nonce!, '--method', v.input.method!, '--path', v.input.path!];
 
 describe('keygen', () => {
@@ -68,10 +71,24 @@ describe('keygen', () => {
     expect(r.out).toMatch(/usage: opencharge-merchant keygen/);
   });
 
+  it('--webhook-secret prints one OC_WEBHOOK_SECRET=whsec_<base64 of 32 random bytes> line the Standard Webhooks library accepts', async () => {
+    const r = await cli(['keygen', '--webhook-secret']);
+    expect(r.code).toBe(0);
+    const secret = /^OC_WEBHOOK_SECRET=(whsec_[A-Za-z0-9+/]+={0,2})$/.exec(r.out)?.[1];
+    expect(secret, r.out).toBeDefined();
+    expect(Buffer.from(secret!.slice('whsec_'.length), 'base64')).toHaveLength(32);
+    const wh = new Webhook(secret!);
+    const headers = { 'webhook-id': 'evt_1', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)) };
+    const signature = wh.sign(headers['webhook-id'], new Date(Number(headers['webhook-timestamp']) * 1000), '{}');
+    expect(wh.verify('{}', { ...headers, 'webhook-signature': signature })).toEqual({});
+    expect(r.err).toMatch(/never commit/);
+    expect((await cli(['keygen', '--webhook-secret'])).out).not.toBe(r.out);
+  });
+
   it('rejects an unexpected argument with exit 2', async () => {
     const r = await cli(['keygen', '--compressed']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unexpected argument --compressed/);
+    expect(r.err).toMatch(/unknown option --compressed/);
   });
 });
 
@@ -80,10 +97,25 @@ describe('sign', () => {
     const r = await cli(['sign', '--key', KEY, ...partsOf(B), '--body', B.input.body!]);
     expect(r.code).toBe(0);
     expect(JSON.parse(field(r.out, 'canonical')!)).toBe(B.expected.canonical);
-    expect(field(r.out, 'body sha256')).toBe(B.expected.bodySha256);
+    expect(part(r.out, 'body sha256')).toBe(B.expected.bodySha256);
     expect(field(r.out, 'sha256')).toBe(B.expected.sha256);
     expect(field(r.out, 'signature')).toBe(B.expected.signature);
     expect(field(r.out, 'public key')).toBe(PUB);
+  });
+
+  it('prints the canonical request part by part, in the layout of the server\'s INVALID_SIGNATURE details', async () => {
+    const r = await cli(['sign', '--key', KEY, ...partsOf(B), '--body', B.input.body!]);
+    const block = r.out.slice(r.out.indexOf('canonical request:'), r.out.indexOf('canonical:'));
+    expect(block.trimEnd().split('\n')).toEqual([
+      'canonical request:',
+      `  ocid         ${B.input.ocid}`,
+      `  timestamp    ${B.input.timestamp}`,
+      `  nonce        ${B.input.nonce}`,
+      `  method       ${B.input.method}`,
+      `  path         ${B.input.path}`,
+      `  body sha256  ${B.expected.bodySha256}`,
+      `  body bytes   ${Buffer.byteLength(B.input.body!)}`,
+    ]);
   });
 
   it('prints the canonical string JSON-escaped: one line, newlines visible as \\n', async () => {
@@ -104,7 +136,8 @@ describe('sign', () => {
     const r = await cli(['sign', '--key', KEY, '--canonical-file', 'canonical.txt']);
     expect(r.code).toBe(0);
     expect(field(r.out, 'signature')).toBe(B.expected.signature);
-    expect(field(r.out, 'body sha256')).toBeUndefined();
+    expect(part(r.out, 'body sha256')).toBe(B.expected.bodySha256);
+    expect(part(r.out, 'body bytes')).toBeUndefined();
   });
 
   it('warns when a --canonical-file ends with a newline, and signs it as is', async () => {
@@ -171,7 +204,8 @@ describe('sign', () => {
     it('both --body and --body-file', () => bad(['--key', KEY, ...partsOf(B), '--body', '{}', '--body-file', 'body.json'], /not both/));
     it('unreadable --body-file', () => bad(['--key', KEY, ...partsOf(B), '--body-file', 'absent.json'], /cannot read absent\.json: ENOENT/));
     it('--canonical-file mixed with parts', () => bad(['--key', KEY, '--canonical-file', 'canonical.txt', '--ocid', '1'], /cannot be combined with --ocid/));
-    it('unknown --crypto', () => bad(['--key', KEY, ...partsOf(A), '--crypto', 'openssl'], /--crypto must be auto, noble or native/));
+    it('unknown --crypto', () => bad(['--key', KEY, ...partsOf(A), '--crypto', 'openssl'], /--crypto: must be auto, noble or native, got 'openssl'/));
+    it('unknown OC_CRYPTO', () => bad(['--key', KEY, ...partsOf(A)], /OC_CRYPTO must be auto, noble or native/, { OC_CRYPTO: 'openssl' }));
     it('option without a value', () => bad(['--key', KEY, ...partsOf(A), '--body'], /--body needs a value/));
   });
 });

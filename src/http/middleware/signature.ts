@@ -1,7 +1,7 @@
 // Signed-request middleware (PROFILE §2): headers → window → key → signature over raw bytes → nonce.
 import type { MiddlewareHandler } from 'hono';
 import { parseAuthHeaders, isFresh } from '../../protocol/headers.ts';
-import { canonicalRequest } from '../../protocol/canonical.ts';
+import { canonicalRequest, canonicalRequestView } from '../../protocol/canonical.ts';
 import { verifyCanonical } from '../../protocol/signature.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
@@ -39,14 +39,8 @@ export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): 
     if (!key.ok) return errorResponse(key.code, key.reason, { ocid: headers.ocidNumber });
     // 4. signature over the raw received bytes
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
-    const canonical = canonicalRequest({
-      ocid: headers.ocid,
-      timestamp: headers.timestamp,
-      nonce: headers.nonce,
-      method: c.req.method,
-      path: requestTarget(c.req.raw, c.env),
-      body: rawBody,
-    });
+    const parts = { ocid: headers.ocid, timestamp: headers.timestamp, nonce: headers.nonce, method: c.req.method, path: requestTarget(c.req.raw, c.env), body: rawBody };
+    const canonical = canonicalRequest(parts);
     let verdict = verifyCanonical(deps.backend, key.key, canonical, headers.signature);
     if (!verdict.valid && key.cached) {
       // Keys rotate: refetch once before failing (PROFILE §2 step 4).
@@ -56,7 +50,14 @@ export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): 
         verdict = verifyCanonical(deps.backend, fresh.key, canonical, headers.signature);
       }
     }
-    if (!verdict.valid) return errorResponse('INVALID_SIGNATURE', 'request signature does not verify', { reason: verdict.reason });
+    // The canonical request we verified against, so the caller can diff it with its own build (like SigV4's SignatureDoesNotMatch):
+    // only what the request carried, never our key or the signature we would have expected.
+    if (!verdict.valid)
+      return errorResponse('INVALID_SIGNATURE', 'request signature does not verify: compare details.canonical with the canonical string you signed', {
+        reason: verdict.reason,
+        canonicalRequest: canonicalRequestView(parts),
+        canonical,
+      });
     // 5. nonce, kept at least 2 × window
     const nonce = { ocid: headers.ocidNumber, nonce: headers.nonce, expiresAt: Number(headers.timestamp) + 2 * window };
     if (!opts.deferNonce && !(await deps.store.insertNonce(nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
