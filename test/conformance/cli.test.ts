@@ -1,5 +1,6 @@
 // `opencharge-merchant conformance` through the real dispatcher: run, --json, exit codes, fixtures, keys, list.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +78,31 @@ describe('conformance <baseUrl>', () => {
     expect((await cli(['http://127.0.0.1:1/x'])).code).toBe(2);
     expect((await cli(['not-a-url', '--caller-ocid', '1', '--caller-key', '11'.repeat(32)])).code).toBe(2);
     const r = await cli(target(t, '--only', 'nosuch'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("no conformance check matches 'nosuch'");
+  });
+});
+
+describe('conformance against a target that does not answer', () => {
+  it('reports one failure "cannot reach <url> (connection refused)", not one per check', async () => {
+    const port = await new Promise<number>((r) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => r(p));
+      });
+    });
+    const url = `http://127.0.0.1:${port}/opencharge`;
+    const r = await cli([url, '--caller-ocid', '1', '--caller-key', '11'.repeat(32)]);
+    expect(r.code).toBe(1);
+    const lines = r.out.split('\n');
+    expect(lines.filter((l) => /^FAIL /.test(l))).toEqual(['FAIL  target.reachable — the target answers HTTP at its base URL [HTTP]']);
+    expect(r.out).toContain(`reason: cannot reach ${url} (connection refused)`);
+    expect(r.out).not.toContain('fetch failed');
+    expect(lines.at(-1)).toBe('0 passed, 1 failed, 0 skipped');
+  });
+
+  it('still refuses an unknown check id first (a typo is not hidden behind the probe)', async () => {
+    const r = await cli(['http://127.0.0.1:9/opencharge', '--caller-ocid', '1', '--caller-key', '11'.repeat(32), '--only', 'nosuch']);
     expect(r.code).toBe(1);
     expect(r.err).toContain("no conformance check matches 'nosuch'");
   });

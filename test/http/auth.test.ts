@@ -1,7 +1,9 @@
 // PROFILE §2: every authentication rejection path, in check order, with its own test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MERCHANT, STRANGER, makeHarness, type Harness } from '../helpers/harness.ts';
-import { canonicalResponse } from '../../src/protocol/canonical.ts';
+import { canonicalRequest, canonicalRequestView, canonicalResponse } from '../../src/protocol/canonical.ts';
+import { sha256Hex } from '../../src/protocol/hex.ts';
+import { listen } from '../conformance/serve.ts';
 import { verifyCanonical } from '../../src/protocol/signature.ts';
 import { parsePublicKey } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
@@ -163,5 +165,74 @@ describe('signed request authentication (PROFILE §2)', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 401)).toHaveLength(49);
+  });
+});
+
+/** PROFILE §2 step 4, finding 7: a signature mismatch answers with the canonical request the server built. */
+describe('INVALID_SIGNATURE explains itself', () => {
+  const CREATE = '/opencharge/orders/create';
+  const BODY = '{"amount":"10.00","currency":"USD"}';
+
+  /** Sends `sent` (path, body) signed over `signed` (path, body); returns the error and the canonical the client signed. */
+  async function mismatch(signed: { path: string; body: string }, sent: { path: string; body: string }, method = 'POST') {
+    const headers = h.headersFor(method, signed.path, signed.body);
+    const res = await h.app.request(sent.path, { method, headers, body: method === 'GET' ? undefined : sent.body });
+    const err = await expectError(res, 401, 'INVALID_SIGNATURE');
+    const ours = { ocid: headers['X-OC-ID']!, timestamp: headers['X-OC-Timestamp']!, nonce: headers['X-OC-Nonce']!, method, ...signed };
+    return { err, ours, received: { ...ours, ...sent } };
+  }
+
+  /** The details hold exactly the server's build of the received request, and nothing else. */
+  function expectDetails(err: { details?: Record<string, unknown> }, received: Parameters<typeof canonicalRequest>[0]) {
+    expect(Object.keys(err.details!).sort()).toEqual(['canonical', 'canonicalRequest', 'reason']);
+    expect(err.details!.canonical).toBe(canonicalRequest(received));
+    expect(err.details!.canonicalRequest).toEqual(canonicalRequestView(received));
+    expect(err.details!.reason).toBe('signature does not match the key and message');
+  }
+
+  it('signing without the base path: details.canonicalRequest.path is the path as received, base path included', async () => {
+    const { err, received } = await mismatch({ path: '/orders/create', body: BODY }, { path: CREATE, body: BODY });
+    expectDetails(err, received);
+    expect((err.details!.canonicalRequest as { path: string }).path).toBe(CREATE);
+  });
+
+  it('an unsigned query string: the received path keeps the query', async () => {
+    const { err, received } = await mismatch({ path: CREATE, body: BODY }, { path: `${CREATE}?coupon=x`, body: BODY });
+    expectDetails(err, received);
+    expect((err.details!.canonicalRequest as { path: string }).path).toBe(`${CREATE}?coupon=x`);
+  });
+
+  it('%7e signed, %7E sent: the received escape is reported verbatim (over a real socket, raw request-target)', async () => {
+    const server = await listen((req, env) => h.app.fetch(req, env));
+    try {
+      const path = '/opencharge/capabilities?ref=a%7Eb';
+      const headers = h.headersFor('GET', '/opencharge/capabilities?ref=a%7eb', '');
+      const res = await fetch(server.origin + path, { headers });
+      const err = await expectError(res, 401, 'INVALID_SIGNATURE');
+      expect((err.details!.canonicalRequest as { path: string }).path).toBe(path);
+      expect(err.details!.canonical).toContain('\nGET\n/opencharge/capabilities?ref=a%7Eb\n');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('a trailing newline in the body: bodySha256 and bodyBytes are those of the bytes received', async () => {
+    const { err, received } = await mismatch({ path: CREATE, body: BODY }, { path: CREATE, body: `${BODY}\n` });
+    expectDetails(err, received);
+    expect(err.details!.canonicalRequest).toMatchObject({ bodySha256: sha256Hex(`${BODY}\n`), bodyBytes: BODY.length + 1 });
+  });
+
+  it('the wrong key: the canonical request is exactly the one the client signed', async () => {
+    const headers = h.headersFor('GET', CAPS, '', { key: STRANGER.priv });
+    const err = await expectError(await h.app.request(CAPS, { headers }), 401, 'INVALID_SIGNATURE');
+    const ours = { ocid: headers['X-OC-ID']!, timestamp: headers['X-OC-Timestamp']!, nonce: headers['X-OC-Nonce']!, method: 'GET', path: CAPS, body: '' };
+    expectDetails(err, ours);
+  });
+
+  it('holds nothing the client did not send: no server key, no expected signature', async () => {
+    const { err } = await mismatch({ path: '/orders/create', body: BODY }, { path: CREATE, body: BODY });
+    const text = JSON.stringify(err);
+    expect(text).not.toContain(MERCHANT.pub);
+    expect(text.toLowerCase()).not.toMatch(/[0-9a-f]{128}/);
   });
 });
