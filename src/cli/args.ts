@@ -61,11 +61,11 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best && best.d <= Math.max(1, Math.ceil(word.length / 3)) ? best.c : undefined;
 }
 
-export function usageLine<O extends OptionSpecs>(spec: CommandSpec<O>): string {
+function usageLine<O extends OptionSpecs>(spec: CommandSpec<O>): string {
   return `usage: opencharge-merchant ${spec.name}${spec.args ? ` ${spec.args}` : ''}${Object.keys(spec.options).length ? ' [options]' : ''}`;
 }
 
-export function helpText<O extends OptionSpecs>(spec: CommandSpec<O>): string {
+function helpText<O extends OptionSpecs>(spec: CommandSpec<O>): string {
   const rows = Object.entries({ ...spec.options, help: HELP_OPTION }).map(([name, o]) => [`${name === 'help' ? '-h, ' : ''}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`, o.description] as const);
   const width = Math.max(...rows.map(([flag]) => flag.length)) + 2;
   const options = rows.map(([flag, text]) => `  ${flag.padEnd(width)}${text.replaceAll('\n', `\n  ${' '.repeat(width)}`)}`);
@@ -102,7 +102,7 @@ function explain(options: OptionSpecs, args: string[], err: Error): string {
 }
 
 /** Strict parse of `args` against the spec; throws UsageError on anything undeclared, untyped or miscounted. */
-export function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, args: string[]): Parsed<O> & { help: boolean } {
+function parseCommand<O extends OptionSpecs>(spec: CommandSpec<O>, args: string[]): Parsed<O> & { help: boolean } {
   const options: OptionSpecs = { ...spec.options, help: HELP_OPTION };
   const config = Object.fromEntries(Object.entries(options).map(([k, o]) => [k, k === 'help' ? { type: o.type, short: 'h' } : { type: o.type }]));
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };

@@ -52,9 +52,9 @@ export function mismatchHints(ours: CanonicalRequestView, theirs: CanonicalReque
     const [tp = '', tq] = theirs.path.split('?', 2);
     if (theirs.path.length > ours.path.length && theirs.path.endsWith(ours.path))
       hints.push(`the server received the path under '${theirs.path.slice(0, -ours.path.length)}': sign the full request-target, base path included`);
-    else if (op === tp && oq !== tq) hints.push('the query strings differ: the signature covers the query exactly as sent (sign it, unchanged and in order)');
     else if (ours.path.toLowerCase() === theirs.path.toLowerCase())
       hints.push('the paths differ only in letter case, e.g. a percent-escape (%7e vs %7E): sign the request-target byte for byte as it is sent');
+    else if (op === tp && oq !== tq) hints.push('the query strings differ: the signature covers the query exactly as sent (sign it, unchanged and in order)');
     else hints.push('the paths differ: sign the request-target exactly as sent (path and query, base path included)');
   }
   if (ours.bodySha256 !== theirs.bodySha256) {

@@ -1,5 +1,4 @@
-// `opencharge-merchant listen`: a local shop-webhook receiver (the `stripe listen` convention) that verifies each
-// Standard Webhooks delivery with the official `standardwebhooks` library, prints it, and can forward it.
+// `listen`: a local shop-webhook receiver that verifies each delivery with the official standardwebhooks library, prints it, forwards it.
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +9,7 @@ import { defineCommand, httpUrl, port, UsageError } from './args.ts';
 import type { CliIO } from './io.ts';
 import { fetchOrExplain } from '../client/network-error.ts';
 
-export const DEFAULT_LISTEN_PORT = 8788;
+const DEFAULT_LISTEN_PORT = 8788;
 const MAX_BODY = 1024 * 1024;
 const FORWARDED = ['content-type', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'user-agent'];
 

@@ -1,5 +1,4 @@
-// `opencharge-merchant pay <order-id>`: as the development issuer, sign a transfer proof for the order, deliver it
-// signed to /transfer/webhook, print the verdict, the order's new status and the notification the shop gets.
+// `pay <order-id>`: as the development issuer, sign a transfer proof for the order, deliver it, print verdict, status and notification.
 import { randomBytes } from 'node:crypto';
 import { defineCommand, oneOf, positiveInt, UsageError } from './args.ts';
 import { IDENTITY_OPTIONS, serverOrigin, signingIdentity, URL_OPTION } from './peer-identity.ts';

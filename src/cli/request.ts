@@ -1,5 +1,4 @@
-// `opencharge-merchant request METHOD PATH --as NAME`: sign as a peer, send, verify the answer's signatures; on a
-// 401 INVALID_SIGNATURE, diff our canonical request with the one the server built.
+// `request METHOD PATH`: sign as a peer, send, verify the answer's signatures; on INVALID_SIGNATURE, diff the canonical requests.
 import { randomBytes } from 'node:crypto';
 import { defineCommand, UsageError } from './args.ts';
 import { diffRows, formatRows, isView, mismatchHints, rowsOf } from './canonical-view.ts';

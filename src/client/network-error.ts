@@ -27,20 +27,11 @@ export function networkReason(err: unknown): string {
   return typeof e?.message === 'string' ? e.message : String(err);
 }
 
-export class UnreachableError extends Error {
-  constructor(
-    readonly url: string,
-    readonly reason: string,
-  ) {
-    super(`cannot reach ${url} (${reason})`);
-  }
-}
-
-/** fetch, but a transport failure throws UnreachableError naming the URL and the reason. */
+/** fetch, but a transport failure throws an Error naming the URL and the reason: `cannot reach <url> (connection refused)`. */
 export async function fetchOrExplain(fetchFn: typeof fetch, url: string, init?: RequestInit): Promise<Response> {
   try {
     return await fetchFn(url, init);
   } catch (err) {
-    throw new UnreachableError(url, networkReason(err));
+    throw new Error(`cannot reach ${url} (${networkReason(err)})`);
   }
 }
