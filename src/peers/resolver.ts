@@ -141,7 +141,7 @@ function indexPeers(list: readonly PeerEntry[], allowHttp: boolean) {
       const url = peer[field];
       if (url === undefined) continue;
       const check = checkFetchUrl(url, allowHttp);
-      if (!check.ok) throw new Error(`peers: ocid ${peer.ocid}: ${field}: ${check.reason} (see OC_ALLOW_HTTP_PEERS)`);
+      if (!check.ok) throw new Error(`peers: ocid ${peer.ocid}: ${field}: ${check.reason}`);
     }
     if (!statics.has(peer.ocid) && peer.metadataUrl === undefined && peer.endpoint === undefined)
       throw new Error(`peers: ocid ${peer.ocid}: needs publicKey, metadataUrl or endpoint`);

@@ -32,7 +32,7 @@ export function checkFetchUrl(input: string, allowHttp: boolean): UrlCheck {
   if (url.username !== '' || url.password !== '') return { ok: false, reason: 'URL must not carry credentials' };
   if (url.protocol === 'https:') return checkLiteral(url, allowHttp);
   if (url.protocol !== 'http:') return { ok: false, reason: `scheme ${url.protocol} is not allowed` };
-  if (!allowHttp) return { ok: false, reason: 'plain HTTP is not allowed (HTTPS only)' };
+  if (!allowHttp) return { ok: false, reason: 'plain HTTP is not allowed (HTTPS only; OC_ALLOW_HTTP_PEERS=1 allows it to loopback)' };
   if (!isLoopbackHost(url.hostname)) return { ok: false, reason: 'plain HTTP is allowed only to loopback hosts' };
   return checkLiteral(url, allowHttp);
 }

@@ -289,6 +289,14 @@ describe('start-up misconfiguration throws', () => {
   it('a plain-http peer URL to a non-loopback host even when allowed', () => {
     expect(make({ peers: [{ ocid: 3, metadataUrl: 'http://peer.example/m.json' }] })).toThrow(/ocid 3: metadataUrl: .*loopback/);
   });
+  it('a peer URL naming a refused address literal (private, link-local, loopback without allowHttp)', () => {
+    expect(make({ peers: [{ ocid: 3, metadataUrl: 'https://10.0.0.5/m.json' }] })).toThrow('peers: ocid 3: metadataUrl: address 10.0.0.5 is private (RFC 1918)');
+    expect(make({ peers: [{ ocid: 3, endpoint: 'https://169.254.169.254/oc' }] })).toThrow(/ocid 3: endpoint: address 169\.254\.169\.254 is link-local/);
+    expect(make({ allowHttp: false, peers: [{ ocid: 3, endpoint: 'https://127.0.0.1:8443/oc' }] })).toThrow(/is loopback \(allowed only with OC_ALLOW_HTTP_PEERS=1\)/);
+  });
+  it('a registry template naming a refused address literal', () => {
+    expect(make({ registryUrl: 'https://[fd00::1]/ocid/{ocid}' })).toThrow(/registry URL template is not usable: address fd00::1 is unique-local/);
+  });
   it('an invalid static key', () => {
     expect(make({ peers: [{ ocid: 3, publicKey: '11'.repeat(64) }] })).toThrow(/ocid 3: publicKey/);
   });
