@@ -60,7 +60,7 @@ function classify(addr: ipaddr.IPv4 | ipaddr.IPv6): string {
 }
 
 /** A refusal raised inside the connection's DNS step: the request never opens a socket. */
-export class AddressRefused extends Error {
+class AddressRefused extends Error {
   override name = 'AddressRefused';
 }
 
