@@ -30,6 +30,7 @@ const schema = z.object({
   OC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   OC_REGISTRY_URL: z.string().includes('{ocid}', { message: 'must contain {ocid}' }).optional(),
   OC_ALLOW_HTTP_PEERS: z.enum(['0', '1', 'true', 'false']).default('0'),
+  OC_PEER_NEGATIVE_TTL: z.coerce.number().int().min(0).max(86400).default(60),
   OC_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   OC_WEBHOOK_URL: z.url().optional(),
   OC_WEBHOOK_SECRET: z.string().min(1).optional(),
@@ -66,6 +67,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   registryUrl?: string;
   allowHttpPeers: boolean;
+  /** Seconds a failed key lookup is remembered (no new fetch for that OCID meanwhile); 0 disables. */
+  peerNegativeTtl: number;
   adminToken?: string;
   webhookUrl?: string;
   /** Several secrets (comma-separated) are all used to sign during a rotation. */
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Record
     logLevel: s.OC_LOG_LEVEL,
     registryUrl: s.OC_REGISTRY_URL,
     allowHttpPeers: s.OC_ALLOW_HTTP_PEERS === '1' || s.OC_ALLOW_HTTP_PEERS === 'true',
+    peerNegativeTtl: s.OC_PEER_NEGATIVE_TTL,
     adminToken: s.OC_ADMIN_TOKEN,
     webhookUrl: s.OC_WEBHOOK_URL,
     webhookSecrets: s.OC_WEBHOOK_SECRET ? s.OC_WEBHOOK_SECRET.split(',').map((x) => x.trim()).filter(Boolean) : [],

@@ -32,11 +32,11 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
   const peers = identity.peersFile ? loadPeersFile(identity.peersFile) : [];
   const resolver = createPeerResolver({
     peers,
-    fetch: fx.fetch,
     now: fx.now,
     log: fx.log,
     allowHttp: config.allowHttpPeers,
     registryUrl: config.registryUrl,
+    negativeTtlSeconds: config.peerNegativeTtl,
   });
   const inventory = config.inventoryFile ? loadInventoryFile(config.inventoryFile, identity.ocid) : undefined;
   const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });

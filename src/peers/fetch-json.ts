@@ -1,16 +1,22 @@
-// Bounded JSON GET for key resolution: URL policy on every hop, one deadline, a streamed size cap.
-import { checkFetchUrl } from './url-policy.ts';
+// The one outbound fetch policy for peers (PROFILE §5, §7): URL and resolved-IP checks on every hop, one deadline, a size cap.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { checkedLookup, systemResolver, type HostResolver } from './address-policy.ts';
+import { addressRuleFor, checkFetchUrl, hostForConnect } from './url-policy.ts';
 
 /** PROFILE §5: timeout ≤ 5 s, body ≤ 64 KiB. */
 export const MAX_TIMEOUT_MS = 5000;
 export const MAX_BODY_BYTES = 65536;
 const MAX_REDIRECTS = 3;
 
-export interface FetchJsonOptions {
-  fetch: typeof fetch;
+/** What a peer fetch may reach and how long it may take. Every GET of a peer's document goes through it. */
+export interface FetchPolicy {
+  /** OC_ALLOW_HTTP_PEERS: loopback addresses become reachable, and plain HTTP to them. Default false. */
+  allowHttp?: boolean;
   timeoutMs?: number;
   maxBytes?: number;
-  allowHttp?: boolean;
+  /** DNS; the system resolver unless a test points a name somewhere. */
+  resolveHost?: HostResolver;
 }
 
 export type FetchJsonResult =
@@ -27,49 +33,53 @@ export function checkFetchLimits(timeoutMs: number, maxBytes: number): void {
     throw new RangeError(`maxBytes must be an integer in 1..${MAX_BODY_BYTES}, got ${maxBytes}`);
 }
 
-export async function fetchJson(url: string, opts: FetchJsonOptions): Promise<FetchJsonResult> {
-  const timeoutMs = opts.timeoutMs ?? MAX_TIMEOUT_MS;
-  const maxBytes = opts.maxBytes ?? MAX_BODY_BYTES;
+/**
+ * GET a JSON document from a peer, registry or issuer URL. The `reason` of a failure is for the log:
+ * it names hosts, ports and errors, so it must never reach an unauthenticated caller.
+ */
+export async function fetchPeerJson(url: string, policy: FetchPolicy): Promise<FetchJsonResult> {
+  const timeoutMs = policy.timeoutMs ?? MAX_TIMEOUT_MS;
+  const maxBytes = policy.maxBytes ?? MAX_BODY_BYTES;
   checkFetchLimits(timeoutMs, maxBytes);
   const controller = new AbortController();
-  // The race guarantees the deadline even if an injected fetch ignores its signal.
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<Fail>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve({ ok: false, reason: `timed out after ${timeoutMs} ms` });
-    }, timeoutMs);
+    timer = setTimeout(() => resolve({ ok: false, reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
   });
-  const work = follow(url, opts, controller.signal, maxBytes).catch((err: unknown): Fail => ({ ok: false, reason: describe(err) }));
+  const work = follow(url, policy, controller.signal, maxBytes).catch((err: unknown): Fail => ({ ok: false, reason: describe(err) }));
   try {
     return await Promise.race([work, deadline]);
   } finally {
     clearTimeout(timer);
+    // Whatever is still open (a stalled body, a hanging connect) is torn down now.
+    controller.abort();
   }
 }
 
-async function follow(start: string, opts: FetchJsonOptions, signal: AbortSignal, maxBytes: number): Promise<FetchJsonResult> {
+async function follow(start: string, policy: FetchPolicy, signal: AbortSignal, maxBytes: number): Promise<FetchJsonResult> {
+  const allowHttp = policy.allowHttp ?? false;
   let current = start;
   for (let hop = 0; ; hop++) {
-    const check = checkFetchUrl(current, opts.allowHttp ?? false);
+    const check = checkFetchUrl(current, allowHttp);
     if (!check.ok) return { ok: false, reason: hop === 0 ? check.reason : `redirect refused: ${check.reason}` };
-    // Redirects are followed by hand so that each hop passes the URL policy above.
-    const res = await opts.fetch(check.url.href, { method: 'GET', redirect: 'manual', signal, headers: { accept: 'application/json' } });
-    if (res.status >= 300 && res.status < 400) {
-      await discard(res);
-      const location = res.headers.get('location');
-      if (location === null) return { ok: false, status: res.status, reason: `HTTP ${res.status} without Location` };
-      if (hop >= MAX_REDIRECTS) return { ok: false, status: res.status, reason: 'too many redirects' };
+    // Redirects are followed by hand so that each hop passes the URL and address checks.
+    const res = await get(check.url, policy, signal);
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400) {
+      res.destroy();
+      const location = res.headers.location;
+      if (location === undefined) return { ok: false, status, reason: `HTTP ${status} without Location` };
+      if (hop >= MAX_REDIRECTS) return { ok: false, status, reason: 'too many redirects' };
       try {
         current = new URL(location, check.url).href;
       } catch {
-        return { ok: false, status: res.status, reason: 'redirect to an invalid URL' };
+        return { ok: false, status, reason: 'redirect to an invalid URL' };
       }
       continue;
     }
-    if (res.status < 200 || res.status > 299) {
-      await discard(res);
-      return { ok: false, status: res.status, reason: `HTTP ${res.status}` };
+    if (status < 200 || status > 299) {
+      res.destroy();
+      return { ok: false, status, reason: `HTTP ${status}` };
     }
     const body = await readCapped(res, maxBytes);
     if (!body.ok) return body;
@@ -77,54 +87,66 @@ async function follow(start: string, opts: FetchJsonOptions, signal: AbortSignal
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(body.bytes);
     } catch {
-      return { ok: false, status: res.status, reason: 'body is not UTF-8' };
+      return { ok: false, status, reason: 'body is not UTF-8' };
     }
     try {
-      return { ok: true, status: res.status, json: JSON.parse(text) as unknown };
+      return { ok: true, status, json: JSON.parse(text) as unknown };
     } catch {
-      return { ok: false, status: res.status, reason: 'body is not JSON' };
+      return { ok: false, status, reason: 'body is not JSON' };
     }
   }
+}
+
+/** One request on its own connection; a host name connects only to addresses checkedLookup passed. */
+function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    // The deadline may pass between two hops: then no further connection is opened.
+    if (signal.aborted) return reject(new Error('aborted'));
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      {
+        hostname: hostForConnect(url),
+        port: url.port === '' ? undefined : Number(url.port),
+        path: url.pathname + url.search,
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        agent: false,
+        lookup: checkedLookup(addressRuleFor(url, policy.allowHttp ?? false), policy.resolveHost ?? systemResolver),
+      },
+      resolve,
+    );
+    const abort = () => req.destroy(new Error('aborted'));
+    signal.addEventListener('abort', abort, { once: true });
+    req.once('close', () => signal.removeEventListener('abort', abort));
+    req.once('error', reject);
+    req.end();
+  });
 }
 
 /** Counts the bytes actually received: Content-Length is only a hint (absent with chunked bodies). */
-async function readCapped(res: Response, maxBytes: number): Promise<{ ok: true; bytes: Uint8Array } | Fail> {
-  const tooLarge: Fail = { ok: false, status: res.status, reason: `body larger than ${maxBytes} bytes` };
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > maxBytes) {
-    await discard(res);
+async function readCapped(res: IncomingMessage, maxBytes: number): Promise<{ ok: true; bytes: Uint8Array } | Fail> {
+  const tooLarge: Fail = { ok: false, status: res.statusCode, reason: `body larger than ${maxBytes} bytes` };
+  if (Number(res.headers['content-length'] ?? NaN) > maxBytes) {
+    res.destroy();
     return tooLarge;
   }
-  if (res.body === null) return { ok: true, bytes: new Uint8Array(0) };
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
+  for await (const chunk of res as AsyncIterable<Buffer>) {
+    total += chunk.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => undefined);
+      res.destroy();
       return tooLarge;
     }
-    chunks.push(value);
+    chunks.push(chunk);
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return { ok: true, bytes };
+  return { ok: true, bytes: Buffer.concat(chunks) };
 }
 
-async function discard(res: Response): Promise<void> {
-  await res.body?.cancel().catch(() => undefined);
-}
-
-/** fetch() failures carry the useful part (ECONNREFUSED, ENOTFOUND…) in `cause.code`. */
+/** Socket errors carry the useful part (ECONNREFUSED, ENOTFOUND, a TLS code) in `code`. */
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return 'fetch failed';
-  const code = (err.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? `${err.message} (${code})` : err.message;
+  if (!(err instanceof Error)) return 'request failed';
+  const code = (err as NodeJS.ErrnoException).code;
+  const message = err.message || err.name;
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }

@@ -2,7 +2,8 @@
 export type { KeyResolver, KeySource, ResolveFailure, ResolveOptions, ResolveResult } from './types.ts';
 export { createPeerResolver, type PeerResolverOptions } from './resolver.ts';
 export { loadPeersFile, parsePeers, type PeerEntry } from './peers-file.ts';
-export { fetchMetadata, readMetadata, type MetadataResult, type MetadataFetchOptions } from './metadata.ts';
+export { fetchMetadata, readMetadata, type MetadataResult } from './metadata.ts';
 export { lookupRegistry, registryUrlFor, type RegistryResult } from './registry.ts';
-export { fetchJson, MAX_BODY_BYTES, MAX_TIMEOUT_MS, type FetchJsonOptions, type FetchJsonResult } from './fetch-json.ts';
+export { fetchPeerJson, MAX_BODY_BYTES, MAX_TIMEOUT_MS, type FetchPolicy, type FetchJsonResult } from './fetch-json.ts';
+export type { HostResolver } from './address-policy.ts';
 export { checkFetchUrl, isLoopbackHost, metadataUrlFor } from './url-policy.ts';

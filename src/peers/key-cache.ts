@@ -1,4 +1,4 @@
-// Parsed peer keys per OCID with expiry in injected Unix seconds; bounded, least recently used evicted first.
+// Per-OCID caches (parsed keys, recent failures) with expiry in injected Unix seconds; bounded, least recently used evicted first.
 import type { KeySource } from './types.ts';
 
 export interface CachedKey {
@@ -9,16 +9,16 @@ export interface CachedKey {
   expiresAt: number;
 }
 
-export interface KeyCache {
-  get(ocid: number): CachedKey | undefined;
-  set(ocid: number, entry: CachedKey): void;
+export interface KeyCache<T = CachedKey> {
+  get(ocid: number): T | undefined;
+  set(ocid: number, entry: T): void;
   readonly size: number;
 }
 
 /** The bound matters: with a registry, any caller can make us resolve arbitrary OCIDs. */
-export function createKeyCache(maxEntries: number): KeyCache {
+export function createKeyCache<T = CachedKey>(maxEntries: number): KeyCache<T> {
   if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError(`maxEntries must be a positive integer, got ${maxEntries}`);
-  const map = new Map<number, CachedKey>();
+  const map = new Map<number, T>();
   return {
     get(ocid) {
       const entry = map.get(ocid);

@@ -1,12 +1,10 @@
 // A peer's metadata.json (opencharge.md §3.4 step 3, §6): fetch it within limits and read its public key.
 import { parsePublicKey } from '../protocol/keys.ts';
-import { fetchJson, type FetchJsonOptions } from './fetch-json.ts';
+import { fetchPeerJson, type FetchPolicy } from './fetch-json.ts';
 import { checkFetchUrl, metadataUrlFor } from './url-policy.ts';
 
 export type MetadataFailure = { ok: false; code: 'METADATA_UNAVAILABLE'; reason: string };
 export type MetadataResult = { ok: true; key: Uint8Array; hex: string; endpoint?: string } | MetadataFailure;
-
-export type MetadataFetchOptions = FetchJsonOptions;
 
 const unavailable = (reason: string): MetadataFailure => ({ ok: false, code: 'METADATA_UNAVAILABLE', reason });
 
@@ -31,10 +29,10 @@ export function readMetadata(doc: unknown): MetadataResult {
 }
 
 /** Never throws on remote input; a URL without `.json` gets `/metadata.json` appended. */
-export async function fetchMetadata(url: string, opts: MetadataFetchOptions): Promise<MetadataResult> {
-  const check = checkFetchUrl(url, opts.allowHttp ?? false);
+export async function fetchMetadata(url: string, policy: FetchPolicy): Promise<MetadataResult> {
+  const check = checkFetchUrl(url, policy.allowHttp ?? false);
   if (!check.ok) return unavailable(check.reason);
-  const res = await fetchJson(metadataUrlFor(check.url).href, opts);
+  const res = await fetchPeerJson(metadataUrlFor(check.url).href, policy);
   if (!res.ok) return unavailable(res.reason);
   return readMetadata(res.json);
 }

@@ -1,5 +1,5 @@
 // The index/registry lookup (PROFILE §5 step 3, opencharge.md §3.4): GET the template with {ocid} → {metadataUrl}.
-import { fetchJson, type FetchJsonOptions } from './fetch-json.ts';
+import { fetchPeerJson, type FetchPolicy } from './fetch-json.ts';
 import { checkFetchUrl } from './url-policy.ts';
 
 export type RegistryResult =
@@ -17,8 +17,8 @@ export function checkRegistryTemplate(template: string, allowHttp: boolean): voi
   if (!check.ok) throw new Error(`registry URL template is not usable: ${check.reason}`);
 }
 
-export async function lookupRegistry(template: string, ocid: number, opts: FetchJsonOptions): Promise<RegistryResult> {
-  const res = await fetchJson(registryUrlFor(template, ocid), opts);
+export async function lookupRegistry(template: string, ocid: number, policy: FetchPolicy): Promise<RegistryResult> {
+  const res = await fetchPeerJson(registryUrlFor(template, ocid), policy);
   if (!res.ok) {
     // Only an explicit 404 means "no such OCID"; anything else is the registry failing us.
     if (res.status === 404) return { ok: false, code: 'UNKNOWN_OCID', reason: `OCID ${ocid} is not in the registry` };

@@ -2,6 +2,7 @@
 
 export type KeySource = 'static' | 'metadata' | 'registry';
 
+/** `reason` is safe to show any caller (PROFILE §7): it never says why a lookup failed; the resolver logs that. */
 export type ResolveFailure = { ok: false; code: 'UNKNOWN_OCID' | 'METADATA_UNAVAILABLE'; reason: string };
 
 /**

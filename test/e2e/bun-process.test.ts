@@ -1,11 +1,13 @@
-// The server under a real Bun binary (`bun src/runtime/bun.ts`): signed order, proof → paid, SIGTERM → exit 0.
+// The server under a real Bun binary (`bun src/runtime/bun.ts`): signed order, proof → paid, loopback metadata peers, SIGTERM → exit 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID, MERCHANT } from '../helpers/harness.ts';
+import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID, MERCHANT, STRANGER } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { signCanonical } from '../../src/protocol/signature.ts';
@@ -33,12 +35,23 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function startBunServer(): Promise<Running> {
+/** Peers whose key the server must fetch from their metadata (OC_ALLOW_HTTP_PEERS=1): by IP literal and by name. */
+const LITERAL_PEER = 300;
+const NAMED_PEER = 301;
+const metadataPaths: string[] = [];
+let metadata: Server;
+
+function startBunServer(metadataPort: number): Promise<Running> {
   if (!existsSync(BUN)) {
     throw new Error(`Bun binary not found at ${BUN}: it is the 'bun' devDependency, installed by \`npm ci\` (its platform package @oven/bun-* must be installed too)`);
   }
   const peers = join(dir, 'peers.json');
-  writeFileSync(peers, JSON.stringify([{ ocid: CALLER_OCID, publicKey: CALLER.pub }, { ocid: ISSUER_OCID, publicKey: ISSUER.pub }]));
+  writeFileSync(peers, JSON.stringify([
+    { ocid: CALLER_OCID, publicKey: CALLER.pub },
+    { ocid: ISSUER_OCID, publicKey: ISSUER.pub },
+    { ocid: LITERAL_PEER, metadataUrl: `http://127.0.0.1:${metadataPort}/literal/metadata.json` },
+    { ocid: NAMED_PEER, endpoint: `http://localhost:${metadataPort}/named` },
+  ]));
   const env = bunEnv({
     OC_PORT: '0',
     OC_DATABASE_URL: `file:${join(dir, 'bun.db')}`,
@@ -48,6 +61,7 @@ function startBunServer(): Promise<Running> {
     OC_ACCEPTS: String(ISSUER_OCID),
     OC_PEERS_FILE: peers,
     OC_LOG_LEVEL: 'warn',
+    OC_ALLOW_HTTP_PEERS: '1',
   });
   const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -71,10 +85,17 @@ function startBunServer(): Promise<Running> {
 
 let server: Running;
 beforeAll(async () => {
-  server = await startBunServer();
+  metadata = createServer((req, res) => {
+    metadataPaths.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ opencharge: '0.1', config: { publicKey: STRANGER.pub } }));
+  });
+  await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
+  server = await startBunServer((metadata.address() as AddressInfo).port);
 });
-afterAll(() => {
+afterAll(async () => {
   if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
+  await new Promise((r) => metadata?.close(r));
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -137,6 +158,16 @@ describe('bun src/runtime/bun.ts', () => {
     expect(res.status, text).toBe(200);
     expect(JSON.parse(text)).toEqual({ status: 'accepted', txid: 'tx_bun_e2e' });
     expect(await getStatus(orderId)).toEqual({ orderId, status: 'paid', paidAt, txid: 'tx_bun_e2e' });
+  });
+
+  it.each([
+    ['an IP literal metadataUrl', LITERAL_PEER, '/literal/metadata.json'],
+    ['a localhost endpoint (DNS through the checked lookup)', NAMED_PEER, '/named/metadata.json'],
+  ])('resolves a loopback peer by %s with OC_ALLOW_HTTP_PEERS=1', async (_name, ocid, path) => {
+    const res = await signedPost('/orders/create', JSON.stringify({ amount: '1.00', currency: 'USD', reference: `bun-peer-${ocid}` }), ocid, STRANGER.priv);
+    const text = await res.text();
+    expect(res.status, text).toBe(200);
+    expect(metadataPaths).toContain(path);
   });
 
   it('stops cleanly on SIGTERM: exit 0 after "stopped"', async () => {

@@ -10,7 +10,7 @@ import { createApp, type RouteGroup } from '../../src/http/app.ts';
 import type { AppEnv } from '../../src/http/context.ts';
 import type { OrderDeps } from '../../src/orders/deps.ts';
 import { parseInventory } from '../../src/orders/inventory.ts';
-import { createPeerResolver, type PeerEntry } from '../../src/peers/index.ts';
+import { createPeerResolver, type PeerEntry, type PeerResolverOptions } from '../../src/peers/index.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import type { CryptoBackend } from '../../src/protocol/backend.ts';
@@ -63,7 +63,8 @@ export interface HarnessOptions {
   backend?: CryptoBackend;
   groups?: (deps: OrderDeps) => RouteGroup[];
   gateways?: Map<GatewayId, Gateway>;
-  fetch?: typeof fetch;
+  /** Resolver settings on top of the defaults (a registry, a DNS resolver, limits). */
+  resolver?: Partial<PeerResolverOptions>;
   dir?: string;
 }
 
@@ -94,7 +95,7 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
     store,
     backend,
     merchant: { ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, publicKeyHex: MERCHANT.pub, accepts: config.accepts },
-    resolver: createPeerResolver({ peers, fetch: o.fetch ?? globalThis.fetch, now: () => clock.now, log, allowHttp: true }),
+    resolver: createPeerResolver({ peers, now: () => clock.now, log, allowHttp: true, ...o.resolver }),
     inventory: o.inventory ? parseInventory(o.inventory, MERCHANT_OCID, 'test') : undefined,
     gateways: o.gateways ?? new Map(),
     now: () => clock.now,

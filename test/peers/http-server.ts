@@ -1,4 +1,4 @@
-// Real 127.0.0.1 HTTP servers for the peers tests; each records the paths it was asked for.
+// Real 127.0.0.1 HTTP servers for the peers tests; each records the paths it was asked for and counts its connections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -9,14 +9,18 @@ export const open: Array<() => Promise<void>> = [];
 
 export async function startServer(handler: Handler) {
   const paths: string[] = [];
+  // TCP connections, TLS attempts included: proof that a refused fetch never reached the server.
+  const seen = { connections: 0 };
   const server = createServer((req, res) => {
     paths.push(req.url ?? '');
     handler(req, res);
   });
+  server.on('connection', () => seen.connections++);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://127.0.0.1:${port}`;
   open.push(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
-  return { base, paths, server };
+  return { base, port, paths, server, connections: () => seen.connections };
 }
 
 export const closeServers = () => Promise.all(open.splice(0).map((c) => c()));
