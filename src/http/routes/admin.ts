@@ -9,6 +9,7 @@ import { payOrder } from '../../orders/pay-order.ts';
 import { effectiveStatus } from '../../orders/get-order.ts';
 import { requireAdmin } from '../middleware/admin-auth.ts';
 import { errorResponse, failureResponse } from '../errors.ts';
+import { parseJsonBody } from '../json-body.ts';
 
 const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
 
@@ -38,13 +39,7 @@ function decodeCursor(cursor: string): number | undefined {
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
-async function readJson(req: Request): Promise<{ ok: true; value: unknown } | { ok: false }> {
-  try {
-    return { ok: true, value: JSON.parse(await req.text()) };
-  } catch {
-    return { ok: false };
-  }
-}
+const readJson = async (req: Request) => parseJsonBody(new Uint8Array(await req.arrayBuffer()));
 
 export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -52,7 +47,7 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
 
   app.post('/admin/orders', async (c) => {
     const body = await readJson(c.req.raw);
-    if (!body.ok) return errorResponse('INVALID_REQUEST', 'body must be JSON');
+    if (!body.ok) return body.response;
     const res = await createOrder(deps, { callerOcid: 0, body: body.value });
     if (!res.ok) return failureResponse(res);
     const signed = JSON.parse(res.value.responseBody) as Record<string, unknown>;
@@ -103,7 +98,8 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
 
   app.post('/admin/orders/:id/pay', async (c) => {
     const body = await readJson(c.req.raw);
-    if (!body.ok || !body.value || typeof body.value !== 'object') return errorResponse('INVALID_REQUEST', 'body must be JSON like {"gateway":"coingate"}');
+    if (!body.ok) return body.response;
+    if (!body.value || typeof body.value !== 'object') return errorResponse('INVALID_REQUEST', 'body must be JSON like {"gateway":"coingate"}');
     const res = await payOrder(deps, c.req.param('id'), (body.value as { gateway?: unknown }).gateway);
     return res.ok ? c.json(res.value) : failureResponse(res);
   });

@@ -9,18 +9,10 @@ import { requireSignature } from '../middleware/signature.ts';
 import { signResponses } from '../middleware/sign-response.ts';
 import { errorResponse, failureResponse, jsonText } from '../errors.ts';
 import { limitBody } from '../middleware/body-limit.ts';
+import { parseJsonBody } from '../json-body.ts';
 
 /** The signed endpoints (PROFILE §2), relative to the base path. */
 export const SIGNED_PATHS = ['/capabilities', '/orders/create', '/transfer/webhook'] as const;
-
-/** Parses the raw body the signature covered (never a re-serialisation). */
-export function parseJsonBody(raw: Uint8Array): { ok: true; value: unknown } | { ok: false; response: Response } {
-  try {
-    return { ok: true, value: JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw)) };
-  } catch {
-    return { ok: false, response: errorResponse('INVALID_REQUEST', 'body must be UTF-8 JSON') };
-  }
-}
 
 export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -43,8 +35,8 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
 
   app.post('/transfer/webhook', signed, limitBody, requireSignature(deps), async (c) => {
     const auth = c.get('auth');
-    const body = parseJsonBody(auth.rawBody);
-    if (!body.ok) return errorResponse('INVALID_PROOF', 'body must be UTF-8 JSON');
+    const body = parseJsonBody(auth.rawBody, 'INVALID_PROOF');
+    if (!body.ok) return body.response;
     const res = await acceptTransfer(deps, { senderOcid: auth.ocid, body: body.value });
     return res.ok ? jsonText(JSON.stringify(res.value.body)) : failureResponse(res);
   });
