@@ -8,6 +8,7 @@ import type { NonceClaim, OrderRecord } from '../store/types.ts';
 import { fail, ok, type Result } from './result.ts';
 import { newId } from './ids.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
+import type { Inventory } from './inventory.ts';
 
 const MINOR_DIGITS = 2;
 // `.` and `..` would be dot segments in urls.order, which no client could retrieve.
@@ -66,24 +67,50 @@ export interface CreatedOrder {
 
 type Priced = { amount: string; currency: string; items?: Array<{ id: string; name?: string; quantity: number; price?: string }> };
 
+/** The largest amount the wire format can carry: 18 integer digits (PROFILE §1), scaled like parseAmount. */
+const MAX_TOTAL = parseAmount('999999999999999999.99')!;
+
+/**
+ * Limits apply to an item's quantity summed over every line naming it: three lines of 3 are 9 against
+ * `max_qty` and stock, not three times 3.
+ */
+function checkQuantities(inv: Inventory, lines: NonNullable<CreateOrderBody['items']>): Result<void> {
+  const totals = new Map<string, number>();
+  for (const [i, it] of lines.entries()) {
+    if (!inv.items.has(it.id)) return fail('INVALID_REQUEST', `unknown item '${it.id}'`, { item: i });
+    totals.set(it.id, (totals.get(it.id) ?? 0) + it.quantity);
+  }
+  for (const [id, quantity] of totals) {
+    const known = inv.items.get(id)!;
+    const min = known.min_qty ?? 1;
+    const why =
+      quantity < min ? `at least ${min} are required`
+      : known.max_qty !== undefined && quantity > known.max_qty ? `at most ${known.max_qty} per order`
+      : known.quantity !== undefined && quantity > known.quantity ? `only ${known.quantity} in stock`
+      : undefined;
+    if (why) return fail('INVALID_REQUEST', `quantity of '${id}' is ${quantity} over all lines: ${why}`, { itemId: id, quantity });
+  }
+  return ok(undefined);
+}
+
 function price(deps: OrderDeps, b: CreateOrderBody): Result<Priced> {
   const inv = deps.inventory;
   if (inv) {
     if (!b.items) return fail('INVALID_REQUEST', 'items are required: this merchant prices orders from its inventory');
     if (b.currency !== undefined && b.currency !== inv.currency)
       return fail('CURRENCY_MISMATCH', `currency must be ${inv.currency}`, { expected: inv.currency, got: b.currency });
+    const checked = checkQuantities(inv, b.items);
+    if (!checked.ok) return checked;
     let total = 0n;
     const items = [];
-    for (const [i, it] of b.items.entries()) {
-      const known = inv.items.get(it.id);
-      if (!known) return fail('INVALID_REQUEST', `unknown item '${it.id}'`, { item: i });
-      const min = known.min_qty ?? 1;
-      const max = Math.min(known.max_qty ?? Infinity, known.quantity ?? Infinity);
-      if (it.quantity < min || it.quantity > max)
-        return fail('INVALID_REQUEST', `quantity of '${it.id}' must be between ${min} and ${max}`, { item: i });
+    for (const it of b.items) {
+      const known = inv.items.get(it.id)!;
       total += parseAmount(known.price)! * BigInt(it.quantity);
       items.push({ id: it.id, name: known.name, quantity: it.quantity, price: known.price });
     }
+    if (total === 0n) return fail('INVALID_REQUEST', 'the order total is zero: an order must cost something', { field: 'items' });
+    if (total > MAX_TOTAL)
+      return fail('INVALID_REQUEST', 'the order total has more than 18 integer digits, which no amount can carry', { field: 'items' });
     const amount = formatAmount(total, MINOR_DIGITS);
     if (b.amount !== undefined && parseAmount(b.amount) !== total)
       return fail('AMOUNT_MISMATCH', `amount must be ${amount} (computed from the inventory)`, { expected: amount, got: b.amount });

@@ -17,6 +17,10 @@ const INVENTORY = {
     { id: 'coke', name: 'Coca-Cola', price: '2.50', quantity: 15, min_qty: 1, max_qty: 5 },
     { id: 'chips', name: 'Chips', price: '1.25' },
     { id: 'gum', name: 'Gum', price: '0.10', min_qty: 2 },
+    { id: 'c', name: 'Cookie', price: '1.00', max_qty: 3 },
+    { id: 'scarce', name: 'Last two', price: '1.00', quantity: 2 },
+    { id: 'sticker', name: 'Sticker', price: '0.00' },
+    { id: 'gold', name: 'Gold bar', price: '500000000000000000.00' },
   ],
 };
 beforeAll(async () => {
@@ -33,7 +37,7 @@ const post = (hx: Harness, body: unknown, o?: Parameters<Harness['signed']>[3]) 
 
 async function expectError(res: Response, status: number, code: string) {
   expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: { code: string; details?: Record<string, unknown> } };
+  const body = (await res.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } };
   expect(body.error.code).toBe(code);
   return body.error;
 }
@@ -234,6 +238,38 @@ describe('POST /orders/create with an inventory (PROFILE §3)', () => {
 
   it('rejects a zero quantity', async () => {
     await expectError(await post(inv, { items: [{ id: 'chips', quantity: 0 }] }), 400, 'INVALID_REQUEST');
+  });
+
+  it('counts max_qty over all lines of an item: 3 lines of 3 against max_qty 3', async () => {
+    const err = await expectError(await post(inv, { items: [{ id: 'c', quantity: 3 }, { id: 'c', quantity: 3 }, { id: 'c', quantity: 3 }] }), 400, 'INVALID_REQUEST');
+    expect(err.message).toBe("quantity of 'c' is 9 over all lines: at most 3 per order");
+    expect(err.details).toEqual({ itemId: 'c', quantity: 9 });
+    expect((await post(inv, { items: [{ id: 'c', quantity: 1 }, { id: 'c', quantity: 2 }] })).status).toBe(200);
+  });
+
+  it('counts stock over all lines of an item: stock 2 does not sell 4 in two lines', async () => {
+    const err = await expectError(await post(inv, { items: [{ id: 'scarce', quantity: 2 }, { id: 'scarce', quantity: 2 }] }), 400, 'INVALID_REQUEST');
+    expect(err.message).toBe("quantity of 'scarce' is 4 over all lines: only 2 in stock");
+    expect((await post(inv, { items: [{ id: 'scarce', quantity: 1 }, { id: 'chips', quantity: 1 }, { id: 'scarce', quantity: 1 }] })).status).toBe(200);
+  });
+
+  it('counts min_qty over all lines of an item: two lines of 1 gum meet min_qty 2', async () => {
+    const res = await post(inv, { items: [{ id: 'gum', quantity: 1 }, { id: 'gum', quantity: 1 }] });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { order: { amount: string } }).order.amount).toBe('0.20');
+    const err = await expectError(await post(inv, { items: [{ id: 'gum', quantity: 1 }, { id: 'chips', quantity: 1 }] }), 400, 'INVALID_REQUEST');
+    expect(err.message).toBe("quantity of 'gum' is 1 over all lines: at least 2 are required");
+  });
+
+  it('rejects a total of zero', async () => {
+    const err = await expectError(await post(inv, { items: [{ id: 'sticker', quantity: 5 }] }), 400, 'INVALID_REQUEST');
+    expect(err.message).toMatch(/total is zero/);
+  });
+
+  it('rejects a total over 18 integer digits', async () => {
+    expect((await post(inv, { items: [{ id: 'gold', quantity: 1 }] })).status).toBe(200);
+    const err = await expectError(await post(inv, { items: [{ id: 'gold', quantity: 1 }, { id: 'gold', quantity: 1 }] }), 400, 'INVALID_REQUEST');
+    expect(err.message).toMatch(/more than 18 integer digits/);
   });
 
   it('rejects an order without items', async () => {
