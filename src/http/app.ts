@@ -1,6 +1,7 @@
 // createApp(deps): the whole HTTP surface, runtime-neutral (Node, Bun and tests use the same app).
 import { Hono } from 'hono';
 import { limitBody } from './middleware/body-limit.ts';
+import { closeUnreadBodies } from './middleware/connection-close.ts';
 import type { AppEnv } from './context.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { bytesToHex } from '../protocol/hex.ts';
@@ -22,6 +23,7 @@ export function createApp(deps: OrderDeps, groups: RouteGroup[] = []): Hono<AppE
     c.set('requestId', `${idPrefix}-${(++requests).toString(36)}`);
     await next();
   });
+  app.use('*', closeUnreadBodies);
   // Signed routes apply the limit themselves, after their response signer, so that a 413 is signed too.
   const signedPaths = new Set(SIGNED_PATHS.map((p) => (deps.config.basePath || '') + p));
   app.use('*', (c, next) => (signedPaths.has(c.req.path) ? next() : limitBody(c, next)));

@@ -150,6 +150,26 @@ describe('bun src/runtime/bun.ts', () => {
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('INVALID_SIGNATURE');
   });
 
+  it('a 413 says Connection: close and the same keep-alive client gets its next 5 requests answered (PROFILE §7)', async () => {
+    const big = 'x'.repeat(1024 * 1024);
+    for (const path of [`${BASE}/orders/create`, `${BASE}/no-such-route`]) {
+      const res = await fetch(`http://127.0.0.1:${server.port}${path}`, { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+      const after: Array<number | string> = [];
+      for (let i = 0; i < 5; i++) {
+        try {
+          const r = await fetch(`http://127.0.0.1:${server.port}${BASE}/metadata.json`);
+          await r.arrayBuffer();
+          after.push(r.status);
+        } catch (err) {
+          after.push(String((err as { cause?: Error }).cause?.message ?? err));
+        }
+      }
+      expect({ connection: res.headers.get('connection'), after }).toEqual({ connection: 'close', after: [200, 200, 200, 200, 200] });
+    }
+  });
+
   it('accepts a signed transfer proof and reports the order paid', async () => {
     const paidAt = Math.floor(Date.now() / 1000);
     const proof = makeProof(orderId, { txid: 'tx_bun_e2e', timestamp: paidAt });
