@@ -1,5 +1,6 @@
 // Parses the OC_* settings once, at the edge, with zod (ARCHITECTURE rule 6): env, optionally a JSON file.
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 
 /** Every setting the server reads, with its default: the README's configuration table mirrors this. */
 const schema = z.object({
@@ -36,9 +37,18 @@ const schema = z.object({
   OC_WEBHOOK_SECRET: z.string().min(1).optional(),
   OC_WEBHOOK_SCHEDULE: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated seconds').optional(),
   OC_SWEEP_INTERVAL: z.coerce.number().int().min(1).default(30),
+  OC_RATE_LIMIT: z.string().default('100/500'),
+  OC_RATE_LIMIT_IP: z.string().default('200/1000'),
+  OC_TRUSTED_PROXIES: z.string().default(''),
 });
 
 export type RawSettings = z.infer<typeof schema>;
+
+/** A token-bucket-like limit: `rate` requests per second on average, at most `burst` in one window of burst/rate s. */
+export interface RateSetting {
+  rate: number;
+  burst: number;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -76,6 +86,12 @@ export interface Config {
   /** Seconds to wait before each retry; the delivery fails after the last one. */
   webhookSchedule: number[];
   sweepInterval: number;
+  /** Per caller OCID after authentication (OC_RATE_LIMIT); undefined = off. */
+  rateLimit?: RateSetting;
+  /** Per client address before authentication (OC_RATE_LIMIT_IP); undefined = off. */
+  rateLimitIp?: RateSetting;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed (OC_TRUSTED_PROXIES). */
+  trustedProxies: string[];
   /** The raw environment, for gateway settings each gateway parses itself. */
   gatewayEnv: Record<string, string | undefined>;
 }
@@ -90,6 +106,37 @@ export class ConfigError extends Error {
 function listOf(text: string, name: string, item: RegExp): string[] {
   const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
   for (const p of parts) if (!item.test(p)) throw new ConfigError(`${name}: '${p}' is not valid`);
+  return parts;
+}
+
+const RATE_RE = /^(\d{1,7})(?:\/(\d{1,7}))?$/;
+
+/** `rate` or `rate/burst` (burst defaults to 5 × rate); `0` turns the limit off. */
+export function parseRate(text: string, name: string): RateSetting | undefined {
+  const m = RATE_RE.exec(text.trim());
+  const hint = `use requests per second, optionally with a burst, like 100 or 100/500 (0 turns the limit off)`;
+  if (!m) throw new ConfigError(`${name}: '${text}' is not valid: ${hint}`);
+  const rate = Number(m[1]);
+  if (rate === 0 && m[2] === undefined) return undefined;
+  const burst = m[2] === undefined ? rate * 5 : Number(m[2]);
+  if (rate === 0) throw new ConfigError(`${name}: '${text}' is not valid: a rate of 0 takes no burst (0 alone turns the limit off)`);
+  if (burst < rate) throw new ConfigError(`${name}: '${text}' is not valid: the burst (${burst}) must be at least the rate (${rate})`);
+  return { rate, burst };
+}
+
+/** A plain dotted-quad IPv4 or an IPv6 address, optionally with a /prefix. */
+export function isAddressOrRange(text: string): boolean {
+  const [addr = '', bits, extra] = text.split('/');
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(addr);
+  if (!v4 && !ipaddr.IPv6.isValid(addr)) return false;
+  if (bits === undefined) return true;
+  return extra === undefined && /^\d{1,3}$/.test(bits) && Number(bits) <= (v4 ? 32 : 128);
+}
+
+function proxyList(text: string): string[] {
+  const parts = text.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const p of parts)
+    if (!isAddressOrRange(p)) throw new ConfigError(`OC_TRUSTED_PROXIES: '${p}' is not an IP address or CIDR range (like 10.0.0.0/8 or ::1)`);
   return parts;
 }
 
@@ -151,6 +198,9 @@ export function loadConfig(env: Record<string, string | undefined>, file: Record
     webhookSecrets: s.OC_WEBHOOK_SECRET ? s.OC_WEBHOOK_SECRET.split(',').map((x) => x.trim()).filter(Boolean) : [],
     webhookSchedule: s.OC_WEBHOOK_SCHEDULE ? s.OC_WEBHOOK_SCHEDULE.split(',').map(Number) : DEFAULT_WEBHOOK_SCHEDULE,
     sweepInterval: s.OC_SWEEP_INTERVAL,
+    rateLimit: parseRate(s.OC_RATE_LIMIT, 'OC_RATE_LIMIT'),
+    rateLimitIp: parseRate(s.OC_RATE_LIMIT_IP, 'OC_RATE_LIMIT_IP'),
+    trustedProxies: proxyList(s.OC_TRUSTED_PROXIES),
     gatewayEnv: Object.fromEntries(Object.entries({ ...merged }).map(([k, v]) => [k, String(v)])),
   };
   // Secrets must never reach logs through JSON.stringify(config).

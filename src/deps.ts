@@ -9,6 +9,7 @@ import { createPeerResolver, loadPeersFile } from './peers/index.ts';
 import { loadInventoryFile } from './orders/inventory.ts';
 import { enabledGateways } from './gateways/registry.ts';
 import { createSigner } from './client/signer.ts';
+import { createRateLimits, type RateLimits } from './rate-limit/limits.ts';
 
 export interface Effects {
   fetch: typeof fetch;
@@ -17,6 +18,8 @@ export interface Effects {
   randomBytes: (n: number) => Uint8Array;
   log: Logger;
   cwd: string;
+  /** Limits in a store shared by every instance (PostgreSQL); in memory when absent. */
+  limits?: RateLimits;
 }
 
 export interface BuiltDeps {
@@ -49,6 +52,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     resolver,
     inventory,
     gateways,
+    limits: fx.limits ?? createRateLimits(config),
     now: fx.now,
     randomBytes: fx.randomBytes,
     log: fx.log,

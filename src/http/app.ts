@@ -2,6 +2,8 @@
 import { Hono } from 'hono';
 import { limitBody } from './middleware/body-limit.ts';
 import { closeUnreadBodies } from './middleware/connection-close.ts';
+import { limitAddress } from './middleware/rate-limit.ts';
+import { createClientAddress, runtimeSocketAddress, type SocketAddress } from './client-address.ts';
 import type { AppEnv } from './context.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { bytesToHex } from '../protocol/hex.ts';
@@ -14,7 +16,15 @@ import { signedRoutes, SIGNED_PATHS } from './routes/signed.ts';
 /** Extra route groups mounted by later layers (webhook, admin, callbacks) without touching this file's callers. */
 export type RouteGroup = { path: 'base' | 'root'; app: Hono<AppEnv> };
 
-export function createApp(deps: OrderDeps, groups: RouteGroup[] = []): Hono<AppEnv> {
+export interface AppOptions {
+  /** Where the socket peer's address comes from: the runtime's env by default; tests may inject one. */
+  socketAddress?: SocketAddress;
+}
+
+/** Probes of an orchestrator, outside the per-address limit. */
+const OPS_PATHS = new Set(['/healthz', '/readyz']);
+
+export function createApp(deps: OrderDeps, groups: RouteGroup[] = [], opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Request ids correlate an INTERNAL answer with its log line: a random per-process prefix and a counter.
   const idPrefix = bytesToHex(deps.randomBytes(4));
@@ -24,8 +34,16 @@ export function createApp(deps: OrderDeps, groups: RouteGroup[] = []): Hono<AppE
     await next();
   });
   app.use('*', closeUnreadBodies);
-  // Signed routes apply the limit themselves, after their response signer, so that a 413 is signed too.
+  const socketAddress = opts.socketAddress ?? runtimeSocketAddress;
+  const clientAddress = createClientAddress(deps.config.trustedProxies);
+  app.use('*', async (c, next) => {
+    c.set('clientAddress', clientAddress(socketAddress(c.req.raw, c.env), c.req.header('x-forwarded-for')));
+    await next();
+  });
+  // Signed routes apply these limits themselves, after their response signer, so that a 413 or 429 is signed too.
   const signedPaths = new Set(SIGNED_PATHS.map((p) => (deps.config.basePath || '') + p));
+  const perAddress = limitAddress(deps.limits.address);
+  app.use('*', (c, next) => (signedPaths.has(c.req.path) || OPS_PATHS.has(c.req.path) ? next() : perAddress(c, next)));
   app.use('*', (c, next) => (signedPaths.has(c.req.path) ? next() : limitBody(c, next)));
 
   // Operations, outside the base path. HEAD is answered by the GET handlers.

@@ -9,5 +9,6 @@ export interface AuthInfo {
 }
 
 export type AppEnv = {
-  Variables: { requestId: string; auth: AuthInfo };
+  /** clientAddress: the socket peer (or the client behind a trusted proxy); undefined when the runtime does not say. */
+  Variables: { requestId: string; auth: AuthInfo; clientAddress: string | undefined };
 };

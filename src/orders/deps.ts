@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { Inventory } from './inventory.ts';
 import type { KeyResolver } from '../peers/index.ts';
 import type { Gateway, GatewayId } from '../gateways/types.ts';
+import type { RateLimits } from '../rate-limit/limits.ts';
 import { newId } from './ids.ts';
 
 export interface Merchant {
@@ -24,6 +25,8 @@ export interface OrderDeps {
   resolver: KeyResolver;
   inventory?: Inventory;
   gateways: Map<GatewayId, Gateway>;
+  /** Per caller, per address and failed-login limits (memory, or PostgreSQL shared by all instances). */
+  limits: RateLimits;
   /** Unix seconds. */
   now: () => number;
   randomBytes: (n: number) => Uint8Array;

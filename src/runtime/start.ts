@@ -8,8 +8,24 @@ import { extraRouteGroups, extraTasks } from './extensions.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import type { OpenOptions } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
+import type { Config } from '../config.ts';
 import { maskDbUrl } from '../store/db-url.ts';
 import { pooledRandomBytes } from './random.ts';
+import type { RateLimits } from '../rate-limit/limits.ts';
+
+/** On PostgreSQL the limits live in the database, so they hold across instances; on SQLite, in memory. */
+async function openLimits(config: Config, store: Store): Promise<RateLimits | undefined> {
+  if (store.dialect !== 'postgres') return undefined;
+  // Loaded on demand, like the store: a SQLite deployment never loads the PostgreSQL driver.
+  const { openPgRateLimits } = await import('../rate-limit/pg.ts');
+  return openPgRateLimits(config);
+}
+
+function describeLimits(config: Config, dialect: Store['dialect']): string {
+  const one = (r: Config['rateLimit']) => (r ? `${r.rate}/s (burst ${r.burst})` : 'off');
+  const where = dialect === 'postgres' ? 'shared in PostgreSQL' : 'in memory, this instance';
+  return `per caller ${one(config.rateLimit)}, per address ${one(config.rateLimitIp)}, ${where}`;
+}
 
 export interface RunningServer {
   url: string;
@@ -46,15 +62,19 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
   const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
   const store = await o.openStore(config.databaseUrl, { cwd: o.cwd });
   let built;
+  let limits: RateLimits | undefined;
   try {
+    limits = await openLimits(config, store);
     built = buildDeps(config, store, {
       fetch: globalThis.fetch,
       now: () => Math.floor(Date.now() / 1000),
       randomBytes: pooledRandomBytes(),
       log,
       cwd: o.cwd,
+      limits,
     });
   } catch (err) {
+    await limits?.close();
     await store.close();
     throw err;
   }
@@ -64,6 +84,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
   try {
     listener = await o.listen(app.fetch, config.host, config.port);
   } catch (err) {
+    await deps.limits.close();
     await store.close();
     throw err;
   }
@@ -78,6 +99,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
   print(`  public key       ${identity.publicKeyHex}`);
   print(`  crypto backend   ${backendNote}`);
   print(`  database         ${store.dialect} ${maskDbUrl(config.databaseUrl)}`);
+  print(`  rate limits      ${describeLimits(config, store.dialect)}`);
   print(`  gateways         ${[...deps.gateways.keys()].join(', ') || 'none enabled'}`);
 
   let closing: Promise<void> | undefined;
@@ -90,6 +112,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
       closing ??= (async () => {
         await listener.close();
         await background.stop();
+        await deps.limits.close();
         await store.close();
       })();
       return closing;

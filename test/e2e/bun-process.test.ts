@@ -1,7 +1,7 @@
-// The server under a real Bun binary (`bun src/runtime/bun.ts`): signed order, proof → paid, loopback metadata peers, SIGTERM → exit 0.
+// The server under a real Bun binary (`bun src/runtime/bun.ts`): signed order, proof → paid, loopback metadata peers, 413 keep-alive, per-address limit, SIGTERM → exit 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -41,7 +41,7 @@ const NAMED_PEER = 301;
 const metadataPaths: string[] = [];
 let metadata: Server;
 
-function startBunServer(metadataPort: number): Promise<Running> {
+function startBunServer(metadataPort: number, extra: Record<string, string> = {}, db = 'bun.db'): Promise<Running> {
   if (!existsSync(BUN)) {
     throw new Error(`Bun binary not found at ${BUN}: it is the 'bun' devDependency, installed by \`npm ci\` (its platform package @oven/bun-* must be installed too)`);
   }
@@ -54,7 +54,7 @@ function startBunServer(metadataPort: number): Promise<Running> {
   ]));
   const env = bunEnv({
     OC_PORT: '0',
-    OC_DATABASE_URL: `file:${join(dir, 'bun.db')}`,
+    OC_DATABASE_URL: `file:${join(dir, db)}`,
     OC_OCID: '500',
     OC_PRIVATE_KEY: '1'.repeat(64),
     OC_ENV: 'production',
@@ -62,6 +62,7 @@ function startBunServer(metadataPort: number): Promise<Running> {
     OC_PEERS_FILE: peers,
     OC_LOG_LEVEL: 'warn',
     OC_ALLOW_HTTP_PEERS: '1',
+    ...extra,
   });
   const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -196,6 +197,37 @@ describe('bun src/runtime/bun.ts', () => {
     expect(code, server.output()).toBe(0);
     expect(server.output()).toMatch(/received SIGTERM/);
     expect(server.output()).toMatch(/stopped\n?$/);
+  });
+});
+
+/** GET from a chosen local address (any 127.x.x.x is loopback on Linux), so the server sees another peer. */
+function getFrom(port: number, localAddress: string): Promise<{ status: number; retryAfter?: string }> {
+  return new Promise((resolveGet, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: `${BASE}/metadata.json`, localAddress, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolveGet({ status: res.statusCode!, retryAfter: res.headers['retry-after'] as string | undefined }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('bun: the per-address limit keys on the socket peer (server.requestIP)', () => {
+  let limited: Running;
+  beforeAll(async () => {
+    // A 20 s window: a slow machine cannot refill the bucket in the middle of the test.
+    limited = await startBunServer((metadata.address() as AddressInfo).port, { OC_RATE_LIMIT_IP: '1/20' }, 'bun-limited.db');
+  });
+  afterAll(() => {
+    if (limited && limited.child.exitCode === null) limited.child.kill('SIGKILL');
+  });
+
+  it('127.0.0.1 gets 429 with Retry-After after its burst of 20; 127.0.0.2 is still served', async () => {
+    for (let i = 0; i < 20; i++) expect((await getFrom(limited.port, '127.0.0.1')).status).toBe(200);
+    const res = await getFrom(limited.port, '127.0.0.1');
+    expect(res.status).toBe(429);
+    expect(res.retryAfter).toMatch(/^[1-9]\d*$/);
+    expect((await getFrom(limited.port, '127.0.0.2')).status).toBe(200);
   });
 });
 

@@ -7,6 +7,8 @@ import type { Hono } from 'hono';
 import { loadConfig } from '../../src/config.ts';
 import { openStore } from '../../src/store/open.ts';
 import { createApp, type RouteGroup } from '../../src/http/app.ts';
+import type { SocketAddress } from '../../src/http/client-address.ts';
+import { createRateLimits, type RateLimits } from '../../src/rate-limit/limits.ts';
 import type { AppEnv } from '../../src/http/context.ts';
 import type { OrderDeps } from '../../src/orders/deps.ts';
 import { parseInventory } from '../../src/orders/inventory.ts';
@@ -66,6 +68,10 @@ export interface HarnessOptions {
   /** Resolver settings on top of the defaults (a registry, a DNS resolver, limits). */
   resolver?: Partial<PeerResolverOptions>;
   dir?: string;
+  /** Limits in a shared store (default: in memory, from the config). */
+  limits?: (config: OrderDeps['config']) => RateLimits;
+  /** The socket peer's address for app.request() (default: none, as app.request() has no socket). */
+  socketAddress?: SocketAddress;
 }
 
 export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -98,11 +104,12 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
     resolver: createPeerResolver({ peers, now: () => clock.now, log, allowHttp: true, ...o.resolver }),
     inventory: o.inventory ? parseInventory(o.inventory, MERCHANT_OCID, 'test') : undefined,
     gateways: o.gateways ?? new Map(),
+    limits: o.limits?.(config) ?? createRateLimits(config),
     now: () => clock.now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     log,
   };
-  const app = createApp(deps, o.groups?.(deps) ?? []);
+  const app = createApp(deps, o.groups?.(deps) ?? [], { socketAddress: o.socketAddress });
   let counter = 0;
   const headersFor = (method: string, path: string, body: string, s: SignOptions = {}) => {
     const ocid = String(s.ocid ?? CALLER_OCID);
@@ -128,6 +135,7 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
     signed: async (method, path, body = '', s) =>
       app.request(path, { method, headers: headersFor(method, path, body, s), body: method === 'GET' || method === 'HEAD' ? undefined : body }),
     async close() {
+      await deps.limits.close();
       await store.close();
       if (!o.dir) rmSync(dir, { recursive: true, force: true });
     },

@@ -6,6 +6,7 @@ import { verifyCanonical } from '../../protocol/signature.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
+import { rateLimited } from './rate-limit.ts';
 
 export interface SignatureOptions {
   /**
@@ -58,6 +59,10 @@ export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): 
         canonicalRequest: canonicalRequestView(parts),
         canonical,
       });
+    // The per-caller limit counts authenticated requests only: nobody can spend another caller's budget.
+    // A limited request leaves its nonce unused, so the caller may retry it as it is.
+    const wait = await deps.limits.caller.take(String(headers.ocidNumber));
+    if (wait !== undefined) return rateLimited(wait, `too many requests from OCID ${headers.ocidNumber}`);
     // 5. nonce, kept at least 2 × window
     const nonce = { ocid: headers.ocidNumber, nonce: headers.nonce, expiresAt: Number(headers.timestamp) + 2 * window };
     if (!opts.deferNonce && !(await deps.store.insertNonce(nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');

@@ -43,7 +43,7 @@ const readJson = async (req: Request) => parseJsonBody(new Uint8Array(await req.
 
 export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('/admin/*', requireAdmin(deps.config.adminToken));
+  app.use('/admin/*', requireAdmin(deps.config.adminToken, deps.limits.login));
 
   app.post('/admin/orders', async (c) => {
     const body = await readJson(c.req.raw);

@@ -10,6 +10,7 @@ import { signResponses } from '../middleware/sign-response.ts';
 import { errorResponse, failureResponse, jsonText } from '../errors.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { parseJsonBody } from '../json-body.ts';
+import { limitAddress } from '../middleware/rate-limit.ts';
 
 /** The signed endpoints (PROFILE §2), relative to the base path. */
 export const SIGNED_PATHS = ['/capabilities', '/orders/create', '/transfer/webhook'] as const;
@@ -19,10 +20,11 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
   const capabilities = buildCapabilities(deps);
   // Per route, not '*': a sub-app's '*' middleware would also sign the public routes mounted beside it.
   const signed = signResponses(deps);
+  const perAddress = limitAddress(deps.limits.address);
 
-  app.get('/capabilities', signed, limitBody, requireSignature(deps), () => jsonText(capabilities));
+  app.get('/capabilities', signed, perAddress, limitBody, requireSignature(deps), () => jsonText(capabilities));
 
-  app.post('/orders/create', signed, limitBody, requireSignature(deps, { deferNonce: true }), async (c) => {
+  app.post('/orders/create', signed, perAddress, limitBody, requireSignature(deps, { deferNonce: true }), async (c) => {
     const auth = c.get('auth');
     const body = parseJsonBody(auth.rawBody);
     if (!body.ok) {
@@ -33,7 +35,7 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
     return res.ok ? jsonText(res.value.responseBody) : failureResponse(res);
   });
 
-  app.post('/transfer/webhook', signed, limitBody, requireSignature(deps), async (c) => {
+  app.post('/transfer/webhook', signed, perAddress, limitBody, requireSignature(deps), async (c) => {
     const auth = c.get('auth');
     const body = parseJsonBody(auth.rawBody, 'INVALID_PROOF');
     if (!body.ok) return body.response;

@@ -2,7 +2,9 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { OrderDeps } from '../../../orders/deps.ts';
-import { sameSecret } from '../../middleware/admin-auth.ts';
+import { sameSecret, TOO_MANY_LOGINS } from '../../middleware/admin-auth.ts';
+import { rateLimited } from '../../middleware/rate-limit.ts';
+import { addressKey } from '../../client-address.ts';
 import { issueSession, readSession, type ConsoleKeys } from './session.ts';
 import { COOKIE, SESSION_SECONDS, type ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
@@ -39,10 +41,20 @@ export function loginRoutes(deps: OrderDeps, keys: ConsoleKeys, adminToken: stri
   });
 
   app.post('/console/login', async (c) => {
+    // Checked before the token is read or compared: the admin API's limit, shared with it (10 failures/min per address).
+    const address = addressKey(c.get('clientAddress'));
+    const wait = await deps.limits.login.blocked(address);
+    if (wait !== undefined) {
+      if (!(c.req.header('accept') ?? '').includes('text/html')) return rateLimited(wait, TOO_MANY_LOGINS);
+      const page = await renderPage(c, 429, 'Log in', <LoginForm error={`Too many failed logins from this address: try again in ${wait} seconds.`} />);
+      page.headers.set('retry-after', String(wait));
+      return page;
+    }
     const form = await c.req.parseBody();
     const token = typeof form.token === 'string' ? form.token : '';
     if (!token || !sameSecret(token, adminToken)) {
-      deps.log.warn('console login refused', { requestId: c.get('requestId') });
+      if (token) await deps.limits.login.fail(address);
+      deps.log.warn('console login refused', { requestId: c.get('requestId'), clientAddress: c.get('clientAddress') });
       return renderPage(c, 401, 'Log in', <LoginForm error="That token is not right." />);
     }
     const { cookie } = issueSession(keys, deps.randomBytes, deps.now(), SESSION_SECONDS);
