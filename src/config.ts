@@ -125,7 +125,7 @@ export function parseRate(text: string, name: string): RateSetting | undefined {
 }
 
 /** A plain dotted-quad IPv4 or an IPv6 address, optionally with a /prefix. */
-export function isAddressOrRange(text: string): boolean {
+function isAddressOrRange(text: string): boolean {
   const [addr = '', bits, extra] = text.split('/');
   const v4 = ipaddr.IPv4.isValidFourPartDecimal(addr);
   if (!v4 && !ipaddr.IPv6.isValid(addr)) return false;

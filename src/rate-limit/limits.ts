@@ -3,7 +3,7 @@ import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rat
 import type { Config, RateSetting } from '../config.ts';
 
 /** Failed admin-token and console logins: 10 per address per minute, then 429 until the minute is over. */
-export const LOGIN_FAILURES = { points: 10, duration: 60 } as const;
+const LOGIN_FAILURES = { points: 10, duration: 60 } as const;
 
 export interface Limiter {
   /** Counts one request for `key`: the seconds to wait when it is over the limit, else undefined. */
@@ -37,7 +37,7 @@ export interface LimiterSpec {
 /** Builds one rate-limiter-flexible limiter: in memory (one instance), or in a store shared by all instances. */
 export type MakeLimiter = (spec: LimiterSpec) => RateLimiterAbstract;
 
-export const memoryLimiter: MakeLimiter = (spec) => new RateLimiterMemory(spec);
+const memoryLimiter: MakeLimiter = (spec) => new RateLimiterMemory(spec);
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 const OFF: Limiter = { take: async () => undefined };
