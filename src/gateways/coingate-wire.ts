@@ -28,7 +28,7 @@ export function createOrderFields(input: CreateChargeInput): GatewayResult<Array
   const memo = order.memo?.trim();
   const description = clip(memo && Array.from(memo).length >= 3 ? memo : `Opencharge order ${order.id}`, 500); // 3–500
   const fields: Array<[string, string]> = [
-    ['order_id', order.id],
+    ['order_id', input.idempotencyKey], // the charge's key: what a lookup after a lost answer searches for (§2.8)
     // Form encoding carries the decimal text as written: no float ever holds the price.
     ['price_amount', order.amount],
     ['price_currency', order.currency.toUpperCase()],
@@ -74,19 +74,24 @@ export function toFetchRequest(baseUrl: string, apiToken: string, reference: str
 }
 
 /** Parse half of create: 200 + order JSON; the echoed price must be the signed order's (the order is the truth). */
-export function fromCreateResponse(status: number, body: string, order: ChargeOrder): GatewayResult<Charge & { token?: string }> {
+export function fromCreateResponse(status: number, body: string, order: ChargeOrder, key: string): GatewayResult<Charge & { token?: string }> {
   const parsed = fromOrderResponse(status, body, 'create');
   if (!parsed.ok) return parsed;
   const { raw, charge } = parsed.value;
-  if (!sameAmount(decimalText(raw.price_amount), order.amount)) return fail('protocol', 'CoinGate echoed a different price_amount than the order');
-  if (typeof raw.price_currency !== 'string' || raw.price_currency.toUpperCase() !== order.currency.toUpperCase()) {
-    return fail('protocol', 'CoinGate echoed a different price_currency than the order');
-  }
-  if (raw.order_id !== undefined && raw.order_id !== null && String(raw.order_id) !== order.id) {
-    return fail('protocol', 'CoinGate echoed a different order_id than the order');
-  }
+  const mismatch = echoMismatch(raw, order, key);
+  if (mismatch) return fail('protocol', mismatch);
   const token = typeof raw.token === 'string' ? raw.token : undefined;
   return { ok: true, value: token === undefined ? charge : { ...charge, token } };
+}
+
+/** What a CoinGate order we are about to adopt gets wrong about the signed order, if anything. */
+export function echoMismatch(raw: Record<string, unknown>, order: ChargeOrder, key: string): string | undefined {
+  if (!sameAmount(decimalText(raw.price_amount), order.amount)) return 'CoinGate echoed a different price_amount than the order';
+  if (typeof raw.price_currency !== 'string' || raw.price_currency.toUpperCase() !== order.currency.toUpperCase()) {
+    return 'CoinGate echoed a different price_currency than the order';
+  }
+  if (raw.order_id !== undefined && raw.order_id !== null && String(raw.order_id) !== key) return 'CoinGate echoed a different order_id than the order';
+  return undefined;
 }
 
 /** Parse half of fetch: 200 + full order, 404 → not_found. */
@@ -97,7 +102,7 @@ export function fromFetchResponse(status: number, body: string, reference: strin
   return { ok: true, value: parsed.value.charge };
 }
 
-type Operation = 'create' | 'fetch';
+type Operation = 'create' | 'fetch' | 'lookup';
 
 function fromOrderResponse(status: number, body: string, op: Operation): GatewayResult<{ raw: Record<string, unknown>; charge: Charge }> {
   const json = parseJson(body);

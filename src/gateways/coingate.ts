@@ -3,9 +3,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { defineGateway, type Env } from './definition.ts';
 import { Secret, sendHttp, setting } from './shared.ts';
-import type { Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
+import type { Charge, ChargeOrder, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import { COINGATE_BASE_URLS, ORDER_ID_RE, fail, fromCreateResponse, fromFetchResponse, toCreateRequest, toFetchRequest } from './coingate-wire.ts';
 import { coinGateCallbackReply, parseCoinGateCallback } from './coingate-callback.ts';
+import { LOOKUP_MAX_PAGES, fromLookupResponse, toLookupRequest } from './coingate-lookup.ts';
 
 export { STATUS_MAP, commonStatus } from './coingate-status.ts';
 
@@ -54,7 +55,7 @@ export function coinGateConfigFromEnv(env: Env): CoinGateConfig | undefined {
 export function createCoinGate(config: CoinGateConfig, deps: GatewayDeps): Gateway {
   const apiToken = config.apiToken.reveal();
 
-  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'CoinGate', timeoutMs: TIMEOUT_MS });
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'CoinGate', timeoutMs: deps.timeoutMs ?? TIMEOUT_MS });
 
   /** Gateway-supplied text is shown to people: make sure none of our secrets can ride along in it. */
   function scrubbed<T>(result: GatewayResult<T>, secrets: string[]): GatewayResult<T> {
@@ -68,16 +69,47 @@ export function createCoinGate(config: CoinGateConfig, deps: GatewayDeps): Gatew
     deps.log.warn(`coingate ${op} failed`, { gateway: 'coingate', kind: error.kind, httpStatus: error.httpStatus, message: error.message });
   }
 
+  /**
+   * The order an earlier, lost create made under this key, if CoinGate has it (§2.8: list and filter on
+   * order_id). Anything short of a clear answer is 'unavailable', so the charge stays unknown.
+   */
+  async function lookup(input: Parameters<Gateway['createCharge']>[0], since: number): Promise<GatewayResult<Charge | undefined>> {
+    for (let page = 1; page <= LOOKUP_MAX_PAGES; page++) {
+      const sent = await send(toLookupRequest(config.baseUrl, apiToken, since, page));
+      const res = scrubbed(sent.ok ? fromLookupResponse(sent.value.status, sent.value.body, { order: input.order, key: input.idempotencyKey, since }) : sent, [apiToken]);
+      if (!res.ok) return fail('unavailable', `CoinGate order lookup failed (${res.error.kind}): ${res.error.message}`, res.error.httpStatus);
+      if (res.value.found) return { ok: true, value: res.value.found };
+      if (!res.value.more) return { ok: true, value: undefined };
+    }
+    return fail('unavailable', `CoinGate order lookup found no answer in ${LOOKUP_MAX_PAGES} pages of recent orders`);
+  }
+
   const gateway = {
     id: 'coingate' as const,
     callbackAuth: 'token' as const,
 
+    /** CoinGate has no idempotency key; order_id (our order id) is what a lookup after a lost answer finds. */
+    async newIdempotencyKey(order: ChargeOrder): Promise<GatewayResult<string>> {
+      return { ok: true, value: order.id };
+    },
+
     async createCharge(input: Parameters<Gateway['createCharge']>[0]): Promise<GatewayResult<Charge>> {
+      if (input.retry) {
+        const earlier = await lookup(input, input.retry.since);
+        if (!earlier.ok) {
+          logFailure('lookup', earlier.error);
+          return earlier;
+        }
+        if (earlier.value) {
+          deps.log.info('coingate charge found after a lost answer', { gateway: 'coingate', reference: earlier.value.reference, orderId: input.order.id });
+          return { ok: true, value: earlier.value };
+        }
+      }
       const secrets = [apiToken, input.callbackToken];
       const req = toCreateRequest(config.baseUrl, apiToken, input);
       if (!req.ok) return req;
       const sent = await send(req.value);
-      const parsed = scrubbed(sent.ok ? fromCreateResponse(sent.value.status, sent.value.body, input.order) : sent, secrets);
+      const parsed = scrubbed(sent.ok ? fromCreateResponse(sent.value.status, sent.value.body, input.order, input.idempotencyKey) : sent, secrets);
       if (!parsed.ok) {
         logFailure('create', parsed.error);
         return parsed;

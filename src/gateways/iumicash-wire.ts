@@ -94,8 +94,18 @@ export function fromTokenResponse(status: number, body: string): GatewayResult<A
  */
 export function requestIdFor(idempotencyKey: string): string {
   if (UUID_RE.test(idempotencyKey)) return idempotencyKey.toLowerCase();
-  const b = createHash('sha256').update(`opencharge-iumicash-request-id\n${idempotencyKey}`, 'utf8').digest().subarray(0, 16);
-  b[6] = (b[6]! & 0x0f) | 0x80;
+  return uuidOf(createHash('sha256').update(`opencharge-iumicash-request-id\n${idempotencyKey}`, 'utf8').digest(), 8);
+}
+
+/** A random (version 4) UUID from 16 random bytes: the RequestId of a new charge slot. */
+export function uuidV4(bytes: Uint8Array): string {
+  return uuidOf(bytes, 4);
+}
+
+/** RFC 9562 layout over the first 16 bytes, with the version and variant bits set. */
+function uuidOf(bytes: Uint8Array, version: 4 | 8): string {
+  const b = Buffer.from(bytes.subarray(0, 16));
+  b[6] = (b[6]! & 0x0f) | (version << 4);
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
@@ -284,7 +294,15 @@ export function errorFromResponse(status: number, json: unknown, op: Operation):
   if (code) text += ` ${code}`;
   if (description) text += `: ${description}`;
   if (fields.length) text += ` (${fields.join('; ')})`;
+  // external_id is unique (§4.3): an order for ours exists, made under a RequestId iumiCash no longer remembers.
+  if (op === 'create' && (status === 400 || status === 422) && Array.isArray(body.field_errors) && body.field_errors.some(isDuplicateExternalId)) {
+    return { kind: 'conflict', message: `${text}; iumiCash already holds an order for this order id and has no lookup by external_id`, httpStatus: status };
+  }
   return { kind: errorKindFor(status, code, op), message: text, httpStatus: status };
+}
+
+function isDuplicateExternalId(f: unknown): boolean {
+  return isRecord(f) && f.field === 'external_id' && typeof f.message === 'string' && /exist|unique|duplicate/i.test(f.message);
 }
 
 /** Text made printable and clipped to `max` code points (it ends up in messages and on the payer's page). */

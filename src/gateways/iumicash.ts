@@ -5,7 +5,7 @@ import { defineGateway, type Env } from './definition.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import {
   IUMICASH_BASE_URL, ORDER_ID_RE, createOrderPayload, fail, fromCreateResponse, fromFetchResponse, fromTokenResponse,
-  toCreateRequest, toFetchRequest, toTokenRequest,
+  toCreateRequest, toFetchRequest, toTokenRequest, uuidV4,
 } from './iumicash-wire.ts';
 import { iumiCashCallbackReply, parseIumiCashCallback } from './iumicash-callback.ts';
 import { createTokenCache } from './iumicash-token.ts';
@@ -64,7 +64,7 @@ export function createIumiCash(config: IumiCashConfig, deps: GatewayDeps): Gatew
   const { clientId, baseUrl } = config;
   const clientSecret = config.clientSecret.reveal();
 
-  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'iumiCash', timeoutMs: TIMEOUT_MS });
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'iumiCash', timeoutMs: deps.timeoutMs ?? TIMEOUT_MS });
 
   const tokens = createTokenCache(async () => {
     const sent = await send(toTokenRequest(baseUrl, clientId, clientSecret));
@@ -105,6 +105,11 @@ export function createIumiCash(config: IumiCashConfig, deps: GatewayDeps): Gatew
   const gateway = {
     id: 'iumicash' as const,
     callbackAuth: 'signature' as const,
+
+    /** §4.8: a fresh RequestId per charge slot; every retry sends it again and gets the same order back. */
+    async newIdempotencyKey(): Promise<GatewayResult<string>> {
+      return { ok: true, value: uuidV4(deps.randomBytes(16)) };
+    },
 
     async createCharge(input: CreateChargeInput): Promise<GatewayResult<Charge>> {
       const payload = createOrderPayload(input);

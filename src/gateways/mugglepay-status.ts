@@ -64,7 +64,7 @@ export const ERROR_KINDS = {
   ORDER_NOT_VALID: 'not_found', // GetOrder's "Order not found"; 'invalid' when creating
   ORDER_NO_PERMISSION: 'not_found', // "does not exist or permission denied"
   INVOICE_NOT_EXIST: 'not_found',
-  ORDER_MERCHANTID_EXIST: 'declined', // only when it carries no reusable order (see fromCreateResponse)
+  ORDER_MERCHANTID_EXIST: 'conflict', // an order holds our key; fromCreateResponse adopts it when the answer carries it
   ORDER_NOT_NEW: 'declined',
   ORDER_CANCELED_FAIILED: 'declined',
   ORDER_REFUND_FAILED: 'declined',

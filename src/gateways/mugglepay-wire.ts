@@ -21,8 +21,10 @@ export interface WireTarget {
 export interface ParseContext {
   /** Values scrubbed from any gateway text copied into an error message. */
   secrets: readonly string[];
-  /** The order a create answers; its id, amount and currency must come back unchanged. */
+  /** The order a create answers; its amount and currency must come back unchanged. */
   order?: ChargeOrder;
+  /** The merchant_order_id a create sent (the charge's idempotency key), which must come back unchanged. */
+  merchantOrderId?: string;
   /** The reference a fetch asked for. */
   reference?: string;
 }
@@ -59,7 +61,7 @@ export function toCreateRequest(target: WireTarget, input: CreateChargeInput): H
   if (price === undefined) throw new Error('toCreateRequest: call checkOrder first');
   const str = (v: string | undefined) => (v === undefined ? undefined : JSON.stringify(v));
   const fields: Array<[string, string | undefined]> = [
-    ['merchant_order_id', str(order.id)],
+    ['merchant_order_id', str(input.idempotencyKey)], // the charge's key: fixed for every retry (§3.7)
     ['price_amount', price], // a JSON number, as documented ("double"), never passed through a float
     ['price_currency', str(order.currency)],
     ['title', str(clip(`Order ${order.reference ?? order.id}`, TITLE_MAX))],
@@ -160,7 +162,7 @@ function chargeFrom(body: Json, ctx: ParseContext, http: number): GatewayResult<
   const due = amountText(order.price_amount);
   if (ctx.order !== undefined) {
     const o = ctx.order;
-    if (order.merchant_order_id !== undefined && order.merchant_order_id !== o.id) return fail('protocol', 'MugglePay returned another merchant_order_id', http);
+    if (order.merchant_order_id !== undefined && order.merchant_order_id !== (ctx.merchantOrderId ?? o.id)) return fail('protocol', 'MugglePay returned another merchant_order_id', http);
     if (order.price_amount !== undefined && !sameAmount(due, o.amount)) return fail('protocol', `MugglePay recorded price_amount ${due ?? '(unreadable)'} for an order of ${o.amount}`, http);
     if (order.price_currency !== undefined && !sameCurrency(order.price_currency, o.currency)) return fail('protocol', 'MugglePay recorded another price_currency', http);
   }
@@ -184,6 +186,7 @@ export function fromCreateResponse(status: number, text: string, ctx: ParseConte
   if (status >= 300 && status < 400) return failure('create', status, body, ctx.secrets);
   if (body !== undefined && isSuccess(body, [200, 201])) return chargeFrom(body, ctx, status);
   // A repeat of our merchant_order_id: the official WooCommerce plugin reuses the order it carries (§3.7).
+  // Without the order in it, the refusal is a 'conflict' (status table): the key is taken, nothing can be adopted.
   if (body !== undefined && errorCode(body) === 'ORDER_MERCHANTID_EXIST' && isObject(body.order) && typeof body.payment_url === 'string') {
     return chargeFrom(body, ctx, status);
   }

@@ -16,7 +16,6 @@ export interface MugglePayConfig {
   baseUrl: string;
   /** The `token` header value from merchants.mugglepay.com. */
   apiToken: Secret;
-  timeoutMs: number;
 }
 
 /** Accepts the API root with or without `/v1` (a bare host gets `/v1`, as the SDKs' base URL has it). */
@@ -53,14 +52,14 @@ function fromEnv(env: Env): MugglePayConfig | undefined {
     // Names the setting and the rule, never the value (it may be the token).
     throw new Error(`${String(issue?.path[0] ?? 'OC_MUGGLEPAY_TOKEN')} is invalid: ${issue?.message ?? 'unreadable'}`);
   }
-  return { baseUrl: parsed.data.OC_MUGGLEPAY_BASE_URL, apiToken: new Secret(parsed.data.OC_MUGGLEPAY_TOKEN), timeoutMs: DEFAULT_TIMEOUT_MS };
+  return { baseUrl: parsed.data.OC_MUGGLEPAY_BASE_URL, apiToken: new Secret(parsed.data.OC_MUGGLEPAY_TOKEN) };
 }
 
 function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
   const target = () => ({ baseUrl: config.baseUrl, apiToken: config.apiToken.reveal() });
   const secrets = () => [config.apiToken.reveal()];
 
-  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'MugglePay', timeoutMs: config.timeoutMs });
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'MugglePay', timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
 
   function report(op: string, id: string, res: GatewayResult<Charge>): GatewayResult<Charge> {
     if (!res.ok) {
@@ -77,12 +76,18 @@ function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
     id: 'mugglepay',
     callbackAuth: 'token',
 
+    /** §3.7: merchant_order_id is MugglePay's only key; a repeat answers ORDER_MERCHANTID_EXIST with the order, which we adopt. */
+    async newIdempotencyKey(order) {
+      return { ok: true, value: order.id };
+    },
+
     async createCharge(input) {
       const bad = checkOrder(input.order);
       if (bad) return report('create', input.order.id, { ok: false, error: bad });
       const sent = await send(toCreateRequest(target(), input));
       if (!sent.ok) return report('create', input.order.id, sent);
-      return report('create', input.order.id, fromCreateResponse(sent.value.status, sent.value.body, { secrets: secrets(), order: input.order }));
+      const ctx = { secrets: secrets(), order: input.order, merchantOrderId: input.idempotencyKey };
+      return report('create', input.order.id, fromCreateResponse(sent.value.status, sent.value.body, ctx));
     },
 
     async fetchCharge(reference) {

@@ -9,6 +9,9 @@ export interface GearOrder {
   paymentId: string;
   amountSatoshis: number;
   amountPaidInBtc?: string;
+  keychainId?: number;
+  /** The gateway's counter when the answer was made (test-mode aware, unlike the last_keychain_id endpoint). */
+  lastKeychainId?: number;
 }
 
 const BTC_TEXT_RE = /^(\d{1,10})\.?(\d{0,8})$/;
@@ -38,7 +41,25 @@ export function parseGearOrder(body: string): GearOrder | undefined {
   const out: GearOrder = { id: id as number, status: status as number, paymentId, amountSatoshis: amount as number };
   const paid = btcText(o.amount_paid_in_btc);
   if (paid !== undefined) out.amountPaidInBtc = paid;
+  if (isCounter(o.keychain_id)) out.keychainId = o.keychain_id;
+  if (isCounter(o.last_keychain_id)) out.lastKeychainId = o.last_keychain_id;
   return out;
+}
+
+const isCounter = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Parse half of `GET …/last_keychain_id` (§1.3): `{"gateway_id": …, "last_keychain_id": N}`. */
+export function fromLastKeychainResponse(status: number, body: string): GatewayResult<number> {
+  // Read as a create's errors: a 404 here names the gateway, not an order.
+  if (status !== 200) return { ok: false, error: errorFor(status, body, 'create') };
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  const last = json && typeof json === 'object' ? (json as Record<string, unknown>).last_keychain_id : undefined;
+  return isCounter(last) ? { ok: true, value: last } : fail('protocol', 'Mycelium Gear answered last_keychain_id with something we cannot read', status);
 }
 
 /** What we know about the order a response answers: the base URL and, on create, what we asked for. */
@@ -48,6 +69,8 @@ export interface ParseContext {
   currency?: string;
   /** Satoshis we asked for (BTC orders at create): Gear must echo them. */
   satoshis?: bigint;
+  /** The keychain_id we asked for (at create): Gear must have used it. */
+  keychainId?: number;
 }
 
 export function toCharge(order: GearOrder, ctx: ParseContext): GatewayResult<Charge> {
@@ -55,6 +78,9 @@ export function toCharge(order: GearOrder, ctx: ParseContext): GatewayResult<Cha
   if (status === undefined) return fail('protocol', `Mycelium Gear reported an unknown order status (${order.status})`);
   if (ctx.satoshis !== undefined && BigInt(order.amountSatoshis) !== ctx.satoshis) {
     return fail('protocol', 'Mycelium Gear created the order for a different amount');
+  }
+  if (ctx.keychainId !== undefined && order.keychainId !== undefined && order.keychainId !== ctx.keychainId) {
+    return fail('protocol', 'Mycelium Gear created the order at another keychain_id than the one asked for');
   }
   const charge: Charge = {
     reference: String(order.id), // callbacks name the order by this id (§1.8 `order_id`)
@@ -110,7 +136,8 @@ export function errorFor(status: number, body: string, op: 'create' | 'fetch'): 
     if (text.startsWith('X-Nonce is invalid')) return err('auth', 'Mycelium Gear refused our request nonce');
     if (text.startsWith('Invalid order:')) {
       const why = detail(text.slice('Invalid order:'.length));
-      return err(/already in use/i.test(why) ? 'declined' : 'invalid', `Mycelium Gear refused the order: ${why}`);
+      // §1.10: an open order holds this keychain_id's address (maybe the one a lost answer made: we cannot look it up).
+      return err(/already in use/i.test(why) ? 'conflict' : 'invalid', `Mycelium Gear refused the order: ${why}`);
     }
     if (text.startsWith('Order is not cancelable')) return err('declined', 'the Mycelium Gear order is not cancelable');
     return err('invalid', 'Mycelium Gear rejected the request');

@@ -55,6 +55,11 @@ export function toSatoshis(amount: string): bigint | undefined {
   return scaled / PER_SATOSHI;
 }
 
+/** The keychain_id a charge's idempotency key names (§1.10: an integer > 0); undefined for anything else. */
+export function keychainOf(key: string): number | undefined {
+  return /^[1-9]\d{0,15}$/.test(key) && Number.isSafeInteger(Number(key)) ? Number(key) : undefined;
+}
+
 /** Clips to `max` characters (§1.4: description ≤ 255). */
 export function clip(text: string, max: number): string {
   const chars = Array.from(text);
@@ -73,6 +78,9 @@ export function createOrderBody(input: CreateChargeInput): GatewayResult<Record<
   if (scaled === undefined || scaled <= 0n) return fail('invalid', 'order amount must be a positive decimal string');
   if (!CURRENCY_RE.test(order.currency)) return fail('invalid', 'order currency must be a three-letter code');
   const currency = order.currency.toUpperCase();
+  // §1.10: the charge's key is its keychain_id, so every retry asks for the same address (no gap, no second address).
+  const keychainId = keychainOf(input.idempotencyKey);
+  if (keychainId === undefined) return fail('invalid', "Mycelium Gear's idempotency key must be a keychain_id (a positive integer)");
   let amount: number | string = order.amount;
   if (currency === 'BTC') {
     const sats = toSatoshis(order.amount);
@@ -83,6 +91,7 @@ export function createOrderBody(input: CreateChargeInput): GatewayResult<Record<
   const body: Record<string, unknown> = {
     amount,
     currency,
+    keychain_id: keychainId,
     // §1.4 forbids `order_id`; `callback_data` is the merchant's field and comes back in every callback.
     callback_data: order.id,
     description: clip(order.memo?.trim() || `Order ${order.reference ?? order.id}`, 255),
@@ -120,6 +129,11 @@ export function toCreateRequest(ep: GearEndpoint, secret: string, input: CreateC
 
 /** §1.3: a purely numeric value is the internal id, anything else is matched against payment_id. */
 export const REFERENCE_RE = /^(?:[1-9]\d{0,15}|[0-9a-f]{64})$/;
+
+/** §1.3: `GET /gateways/:gid/last_keychain_id`, unsigned; the server answers the live counter even in test mode. */
+export function toLastKeychainRequest(ep: GearEndpoint): HttpRequest {
+  return { method: 'GET', url: `${ep.baseUrl}/gateways/${ep.gatewayId}/last_keychain_id`, headers: { Accept: 'application/json' } };
+}
 
 /** Build half of fetch: `GET /gateways/:gid/orders/:id`, signed (hosted gateways check it). */
 export function toFetchRequest(ep: GearEndpoint, secret: string, reference: string, nonce: string): HttpRequest {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { Secret, sendHttp, setting } from './shared.ts';
 import { defineGateway, type Env } from './definition.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
-import { GEAR_DEFAULT_BASE_URL, REFERENCE_RE, fail, toCreateRequest, toFetchRequest, toSatoshis } from './mycelium-gear-wire.ts';
-import { fromCreateResponse, fromFetchResponse, isNonceRefusal } from './mycelium-gear-response.ts';
+import { GEAR_DEFAULT_BASE_URL, REFERENCE_RE, fail, keychainOf, toCreateRequest, toFetchRequest, toLastKeychainRequest, toSatoshis } from './mycelium-gear-wire.ts';
+import { fromCreateResponse, fromFetchResponse, fromLastKeychainResponse, isNonceRefusal, parseGearOrder } from './mycelium-gear-response.ts';
 import { gearCallbackReply, parseGearCallback } from './mycelium-gear-callback.ts';
 
 export { STATUS_MAP, commonStatus, gearSignature } from './mycelium-gear-wire.ts';
@@ -65,6 +65,13 @@ export function createMyceliumGear(config: GearConfig, deps: GatewayDeps): Gatew
   const secret = config.secret.reveal();
   const ep = { baseUrl: config.baseUrl, gatewayId: config.gatewayId };
   let lastNonce = 0n;
+  /** The highest keychain_id seen in an answer or handed out: a new key never goes below it (§1.10). */
+  let highestKeychain = 0;
+
+  function noteKeychains(body: string): void {
+    const o = parseGearOrder(body);
+    highestKeychain = Math.max(highestKeychain, o?.keychainId ?? 0, o?.lastKeychainId ?? 0);
+  }
 
   /** §1.2: X-Nonce must go up with every request; milliseconds as the docs suggest, +1 within the same tick. */
   function nextNonce(): string {
@@ -73,7 +80,7 @@ export function createMyceliumGear(config: GearConfig, deps: GatewayDeps): Gatew
     return lastNonce.toString();
   }
 
-  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'Mycelium Gear', timeoutMs: TIMEOUT_MS });
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'Mycelium Gear', timeoutMs: deps.timeoutMs ?? TIMEOUT_MS });
 
   /** Signs and sends; one retry with a fresh nonce on `409 X-Nonce is invalid` (two requests raced, §1.2). */
   async function exchange(build: (nonce: string) => GatewayResult<HttpRequest>): Promise<GatewayResult<{ status: number; body: string }>> {
@@ -101,11 +108,34 @@ export function createMyceliumGear(config: GearConfig, deps: GatewayDeps): Gatew
     id: 'mycelium-gear' as const,
     callbackAuth: 'signature' as const,
 
+    /**
+     * §1.10: the key is the keychain_id, reserved as last_keychain_id + 1 (never below one we saw or handed out),
+     * so every retry of the charge asks for the same address and none is skipped.
+     */
+    async newIdempotencyKey(): Promise<GatewayResult<string>> {
+      const sent = await send(toLastKeychainRequest(ep));
+      const last = scrubbed(sent.ok ? fromLastKeychainResponse(sent.value.status, sent.value.body) : sent);
+      if (!last.ok) {
+        logFailure('last_keychain_id', last.error);
+        return last;
+      }
+      highestKeychain = Math.max(highestKeychain, last.value) + 1;
+      return { ok: true, value: String(highestKeychain) };
+    },
+
     async createCharge(input: CreateChargeInput): Promise<GatewayResult<Charge>> {
       const sent = await exchange((nonce) => toCreateRequest(ep, secret, input, nonce));
+      if (sent.ok) noteKeychains(sent.value.body);
       const currency = input.order.currency.toUpperCase();
-      const ctx = { baseUrl: config.baseUrl, currency, ...(currency === 'BTC' ? { satoshis: toSatoshis(input.order.amount) } : {}) };
-      const parsed = scrubbed(sent.ok ? fromCreateResponse(sent.value.status, sent.value.body, ctx) : sent);
+      const keychainId = keychainOf(input.idempotencyKey);
+      const ctx = { baseUrl: config.baseUrl, currency, ...(keychainId === undefined ? {} : { keychainId }), ...(currency === 'BTC' ? { satoshis: toSatoshis(input.order.amount) } : {}) };
+      let parsed = scrubbed(sent.ok ? fromCreateResponse(sent.value.status, sent.value.body, ctx) : sent);
+      if (!parsed.ok && parsed.error.kind === 'conflict' && !input.retry) {
+        // A first attempt: no order of this charge can hold the address, another open order does. That is a plain
+        // refusal; the next key moves past it. On a retry it stays a conflict: it may be our own lost order.
+        highestKeychain = Math.max(highestKeychain, keychainId ?? 0);
+        parsed = { ok: false, error: { ...parsed.error, kind: 'declined' } };
+      }
       if (!parsed.ok) {
         logFailure('create', parsed.error);
         return parsed;
@@ -118,6 +148,7 @@ export function createMyceliumGear(config: GearConfig, deps: GatewayDeps): Gatew
       // Only an id or a payment_id can exist there; anything else never reaches the URL path.
       if (typeof reference !== 'string' || !REFERENCE_RE.test(reference)) return fail('not_found', 'no such Mycelium Gear order');
       const sent = await exchange((nonce) => ({ ok: true, value: toFetchRequest(ep, secret, reference, nonce) }));
+      if (sent.ok) noteKeychains(sent.value.body);
       const parsed = scrubbed(sent.ok ? fromFetchResponse(sent.value.status, sent.value.body, { baseUrl: config.baseUrl }) : sent);
       if (!parsed.ok) logFailure('fetch', parsed.error);
       else deps.log.debug('mycelium-gear charge fetched', { gateway: 'mycelium-gear', reference, status: parsed.value.gatewayStatus });

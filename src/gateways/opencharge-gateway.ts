@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineGateway, type Env } from './definition.ts';
 import { sendHttp, setting } from './shared.ts';
-import type { CallbackReply, CallbackVerdict, Charge, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
+import type { CallbackReply, CallbackVerdict, Charge, ChargeOrder, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
 import { checkOrder, fail, fromCreateResponse, toCreateRequest, type MgTarget } from './opencharge-wire.ts';
 
 export { STATUS_MAP, ERROR_KINDS, commonStatus, toCreateRequest, fromCreateResponse, checkOrder } from './opencharge-wire.ts';
@@ -66,7 +66,7 @@ export function createOpenchargeGateway(config: OpenchargeGatewayConfig, deps: G
   const log = (level: 'info' | 'warn', msg: string, fields: Record<string, unknown>) =>
     deps.log[level](msg, { gateway: 'opencharge', mgOcid: config.ocid, ...fields });
 
-  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'Opencharge MG', timeoutMs: TIMEOUT_MS });
+  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'Opencharge MG', timeoutMs: deps.timeoutMs ?? TIMEOUT_MS });
 
   function failed(orderId: string, error: GatewayError): GatewayResult<Charge> {
     log('warn', 'opencharge checkout failed', { orderId, kind: error.kind, httpStatus: error.httpStatus, message: error.message });
@@ -76,6 +76,11 @@ export function createOpenchargeGateway(config: OpenchargeGatewayConfig, deps: G
   const gateway = {
     id: 'opencharge' as const,
     callbackAuth: 'none' as const,
+
+    /** The signed order id: a retry sends the same signed order (fresh request nonce), and the MG keys its checkout by it. */
+    async newIdempotencyKey(order: ChargeOrder): Promise<GatewayResult<string>> {
+      return { ok: true, value: order.id };
+    },
 
     async createCharge(input: Parameters<Gateway['createCharge']>[0]): Promise<GatewayResult<Charge>> {
       const { order } = input;

@@ -38,8 +38,16 @@ export interface CreateChargeInput {
   callbackUrl: string;
   /** A random per-charge secret: token-authenticated gateways echo it back in the callback. */
   callbackToken: string;
-  /** Stable for one (order, gateway): use it where the gateway offers idempotency (iumiCash RequestId). */
+  /**
+   * The handle from `newIdempotencyKey`, stored with the charge slot: every attempt for this (order, gateway)
+   * sends the same one, so a retry lands on what an earlier attempt created.
+   */
   idempotencyKey: string;
+  /**
+   * Set when an earlier attempt with this key may have reached the gateway (its answer was lost): resolve
+   * through the key before creating anything new. `since`: Unix seconds when the slot was reserved.
+   */
+  retry?: { since: number };
 }
 
 export interface Charge {
@@ -60,7 +68,14 @@ export type GatewayErrorKind =
   | 'declined' // a business refusal (balance low, currency unsupported…)
   | 'not_found' // unknown charge
   | 'unavailable' // network error, timeout, 5xx
-  | 'protocol'; // an answer we cannot parse
+  | 'protocol' // an answer we cannot parse
+  | 'conflict'; // the gateway already holds something under this idempotency key that we could not adopt
+
+/**
+ * Kinds after which a create may still have happened at the gateway: the charge stays `unknown` and is
+ * resolved through its key. Any other kind is a definite refusal: nothing was created.
+ */
+export const UNSETTLED_KINDS: ReadonlySet<GatewayErrorKind> = new Set(['unavailable', 'protocol', 'conflict']);
 
 export interface GatewayError {
   kind: GatewayErrorKind;
@@ -103,6 +118,8 @@ export interface Gateway {
   readonly id: GatewayId;
   /** How callbacks are authenticated: a signature the adapter checks, or a per-charge token we check. */
   readonly callbackAuth: 'signature' | 'token' | 'none';
+  /** The idempotency handle for a new charge of this order, fixed before its first create (see each adapter). */
+  newIdempotencyKey(order: ChargeOrder): Promise<GatewayResult<string>>;
   createCharge(input: CreateChargeInput): Promise<GatewayResult<Charge>>;
   fetchCharge(reference: string): Promise<GatewayResult<Charge>>;
   /** Authenticates (signature gateways) and parses a callback; pure, never throws on attacker input. */
@@ -120,6 +137,8 @@ export interface GatewayDeps {
   log: Logger;
   /** Signs outbound Opencharge requests as this merchant (used by the Opencharge gateway). */
   signer: RequestSigner;
+  /** How long one HTTP exchange may take before it counts as lost (default 15 s; tests shorten it). */
+  timeoutMs?: number;
 }
 
 /** A plain HTTP request description: the "build" half of build → send → parse (rule 4). */

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { CallbackReply, CallbackRequest, GatewayId } from '../gateways/types.ts';
 import { fail, ok, type Result } from './result.ts';
 import type { OrderDeps } from './deps.ts';
-import { hashToken } from './pay-order.ts';
+import { hashToken } from './charge-attempt.ts';
 import { settleCharge } from './settle-charge.ts';
 
 const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));

@@ -1,7 +1,4 @@
-// POST /admin/orders/{id}/pay: create (once) the charge for an order at an outbound gateway.
-import { createHash } from 'node:crypto';
-import { bytesToHex } from '../protocol/hex.ts';
-import type { GatewayId } from '../gateways/types.ts';
+// POST /admin/orders/{id}/pay: create (once) the charge for an order at an outbound gateway, or resolve a lost one.
 import { isGatewayId } from '../gateways/registry.ts';
 import type { ChargeRecord } from '../store/types.ts';
 import { fail, ok, type Result } from './result.ts';
@@ -9,20 +6,9 @@ import { newId } from './ids.ts';
 import type { OrderDeps } from './deps.ts';
 import { effectiveStatus } from './get-order.ts';
 import { chargeOrderOf } from './charge-order.ts';
+import { attemptCharge, busy, callbackTokenFor, hashToken, isUnresolved, linkOf, resolveCharge, type PaymentLink } from './charge-attempt.ts';
 
-/** A charge left in `creating` this long (a crash mid-create) may be replaced by a new attempt. */
-export const STALE_CREATING_SECONDS = 120;
-
-export interface PaymentLink {
-  gateway: GatewayId;
-  reference: string;
-  paymentUrl: string;
-  status: string;
-}
-
-export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-const linkOf = (c: ChargeRecord): PaymentLink => ({ gateway: c.gateway as GatewayId, reference: c.reference, paymentUrl: c.paymentUrl, status: c.status });
+export type { PaymentLink };
 
 export async function payOrder(deps: OrderDeps, orderId: string, gatewayId: unknown): Promise<Result<PaymentLink>> {
   if (!isGatewayId(gatewayId)) return fail('INVALID_REQUEST', 'gateway must be one of coingate, mugglepay, mycelium-gear, iumicash, opencharge', { field: 'gateway' });
@@ -30,49 +16,38 @@ export async function payOrder(deps: OrderDeps, orderId: string, gatewayId: unkn
   if (!gateway) return fail('GATEWAY_NOT_ENABLED', `gateway '${gatewayId}' is not enabled (its credentials are not configured)`, { gateway: gatewayId });
   const order = await deps.store.getOrder(orderId);
   if (!order) return fail('ORDER_NOT_FOUND', 'Order not found');
-  const now = deps.now();
 
   const existing = await deps.store.getChargeForOrder(order.id, gatewayId);
-  if (existing && existing.status !== 'creating') return ok(linkOf(existing));
-  if (existing && now - existing.updatedAt < STALE_CREATING_SECONDS)
-    return fail('INVALID_STATE', 'a charge for this order is being created at this gateway; retry shortly', { gateway: gatewayId });
-  if (existing) await deps.store.deleteCharge(existing.id);
-
-  const status = effectiveStatus(order, now);
+  if (existing && existing.reference !== '' && !isUnresolved(existing)) return ok(linkOf(existing));
+  const status = effectiveStatus(order, deps.now());
   if (status !== 'pending') return fail('INVALID_STATE', `only a pending order can be paid; this one is ${status}`, { status });
+  // A create whose answer was lost is resolved through its stored key before anything new is created.
+  if (existing && isUnresolved(existing)) return resolveCharge(deps, gateway, order, existing);
+  if (existing) await deps.store.deleteCharge(existing.id); // given up on by the sweep without ever getting a reference
 
-  // Reserve the (order, gateway) slot first, so concurrent pays create one charge at the gateway.
-  const token = bytesToHex(deps.randomBytes(32));
+  // The gateway fixes the key first (RequestId, keychain_id…); the slot is reserved with it, so concurrent pays
+  // create one charge and every retry of this (order, gateway) sends the same key.
+  const key = await gateway.newIdempotencyKey(chargeOrderOf(order));
+  if (!key.ok) {
+    deps.log.warn('gateway charge failed', { gateway: gatewayId, orderId: order.id, kind: key.error.kind, message: key.error.message });
+    return fail('GATEWAY_ERROR', `${gatewayId}: ${key.error.message}`, { gateway: gatewayId, kind: key.error.kind });
+  }
+  const now = deps.now();
+  const id = newId('chg', now * 1000, deps.randomBytes);
   const slot: ChargeRecord = {
-    id: newId('chg', now * 1000, deps.randomBytes),
+    id,
     orderId: order.id,
     gateway: gatewayId,
     reference: '',
     paymentUrl: '',
     status: 'creating',
     gatewayStatus: '',
-    tokenHash: hashToken(token),
+    tokenHash: hashToken(callbackTokenFor(deps, id)),
+    idempotencyKey: key.value,
     createdAt: now,
     updatedAt: now,
   };
   const reserved = await deps.store.insertCharge(slot);
-  if (reserved.kind === 'exists')
-    return reserved.charge.status === 'creating'
-      ? fail('INVALID_STATE', 'a charge for this order is being created at this gateway; retry shortly', { gateway: gatewayId })
-      : ok(linkOf(reserved.charge));
-
-  const res = await gateway.createCharge({
-    order: chargeOrderOf(order),
-    callbackUrl: `${deps.config.publicBaseUrl}/callbacks/${gatewayId}`,
-    callbackToken: token,
-    idempotencyKey: slot.id,
-  });
-  if (!res.ok) {
-    await deps.store.deleteCharge(slot.id);
-    deps.log.warn('gateway charge failed', { gateway: gatewayId, orderId: order.id, kind: res.error.kind, message: res.error.message });
-    return fail('GATEWAY_ERROR', `${gatewayId}: ${res.error.message}`, { gateway: gatewayId, kind: res.error.kind });
-  }
-  const c = res.value;
-  await deps.store.updateCharge(slot.id, { reference: c.reference, paymentUrl: c.paymentUrl, status: c.status, gatewayStatus: c.gatewayStatus, updatedAt: deps.now() });
-  return ok({ gateway: gatewayId, reference: c.reference, paymentUrl: c.paymentUrl, status: c.status });
+  if (reserved.kind === 'exists') return isUnresolved(reserved.charge) || reserved.charge.reference === '' ? busy(gatewayId) : ok(linkOf(reserved.charge));
+  return attemptCharge(deps, gateway, order, slot, false);
 }

@@ -46,18 +46,3 @@ export async function settleCharge(deps: OrderDeps, charge: ChargeRecord, fetche
   if (res) deps.log.info('gateway charge updated', { gateway: charge.gateway, orderId: charge.orderId, from: charge.status, to: fetched.status });
   return res ? 'updated' : 'unchanged';
 }
-
-/** Reconciliation: re-fetch open charges (some gateways send no callback for every state), rate-bounded. */
-export async function reconcileCharges(deps: OrderDeps, opts: { limit?: number; pauseMs?: number } = {}): Promise<number> {
-  const open = await deps.store.listOpenCharges(opts.limit ?? 20);
-  let updated = 0;
-  for (const charge of open) {
-    const gateway = deps.gateways.get(charge.gateway as never);
-    if (!gateway || gateway.callbackAuth === 'none') continue;
-    const res = await gateway.fetchCharge(charge.reference);
-    if (res.ok && (await settleCharge(deps, charge, res.value)) === 'updated') updated++;
-    else if (!res.ok) deps.log.warn('reconciliation fetch failed', { gateway: charge.gateway, kind: res.error.kind, message: res.error.message });
-    if (opts.pauseMs) await new Promise((r) => setTimeout(r, opts.pauseMs));
-  }
-  return updated;
-}

@@ -5,7 +5,7 @@ import type { OrderDeps } from '../orders/deps.ts';
 import { adminRoutes } from '../http/routes/admin.ts';
 import { callbackRoutes } from '../http/routes/callbacks.ts';
 import { consoleRoutes } from '../http/routes/console/index.ts';
-import { reconcileCharges } from '../orders/settle-charge.ts';
+import { reconcileCharges } from '../orders/reconcile-charges.ts';
 import { sweepExpired } from '../orders/lifecycle.ts';
 import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
 

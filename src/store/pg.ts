@@ -224,6 +224,22 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
     async listOpenCharges(limit) {
       return (await db.select().from(t.charges).where(eq(t.charges.status, 'pending')).orderBy(asc(t.charges.updatedAt)).limit(limit)) as ChargeRecord[];
     },
+    async listUnresolvedCharges(limit) {
+      return (await db
+        .select()
+        .from(t.charges)
+        .where(inArray(t.charges.status, ['unknown', 'creating']))
+        .orderBy(asc(t.charges.updatedAt))
+        .limit(limit)) as ChargeRecord[];
+    },
+    async claimCharge(id, from, updatedAt) {
+      const [row] = await db
+        .update(t.charges)
+        .set({ status: 'creating', updatedAt })
+        .where(and(eq(t.charges.id, id), eq(t.charges.status, from.status), eq(t.charges.updatedAt, from.updatedAt)))
+        .returning();
+      return row as ChargeRecord | undefined;
+    },
     async updateCharge(id, patch) {
       await db.update(t.charges).set(patch).where(eq(t.charges.id, id));
     },

@@ -1,5 +1,5 @@
 // The Store on SQLite through drizzle's synchronous drivers (better-sqlite3 on Node, bun:sqlite on Bun).
-import { and, asc, desc, eq, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as t from './schema/sqlite.ts';
 import { orderSet } from './order-change.ts';
@@ -249,6 +249,23 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         .orderBy(asc(t.charges.updatedAt))
         .limit(limit)
         .all() as ChargeRecord[];
+    },
+    async listUnresolvedCharges(limit) {
+      return db
+        .select()
+        .from(t.charges)
+        .where(inArray(t.charges.status, ['unknown', 'creating']))
+        .orderBy(asc(t.charges.updatedAt))
+        .limit(limit)
+        .all() as ChargeRecord[];
+    },
+    async claimCharge(id, from, updatedAt) {
+      return db
+        .update(t.charges)
+        .set({ status: 'creating', updatedAt })
+        .where(and(eq(t.charges.id, id), eq(t.charges.status, from.status), eq(t.charges.updatedAt, from.updatedAt)))
+        .returning()
+        .get() as ChargeRecord | undefined;
     },
     async updateCharge(id, patch) {
       db.update(t.charges).set(patch).where(eq(t.charges.id, id)).run();

@@ -158,6 +158,11 @@ export interface ChargeRecord {
   gatewayStatus: string;
   /** SHA-256 hex of the per-charge callback token (token-authenticated gateways). */
   tokenHash: string;
+  /**
+   * The gateway's idempotency handle, fixed when the slot is reserved and sent again by every retry of this
+   * (order, gateway): iumiCash RequestId, MugglePay merchant_order_id, CoinGate order_id, Gear keychain_id.
+   */
+  idempotencyKey: string;
   createdAt: number;
   updatedAt: number;
 }
@@ -232,6 +237,13 @@ export interface Store {
   listCharges(orderId: string): Promise<ChargeRecord[]>;
   /** Charges not in a final state, oldest update first (reconciliation sweep). */
   listOpenCharges(limit: number): Promise<ChargeRecord[]>;
+  /** Charges whose create has no known outcome (`unknown`, or `creating` left by a crash), oldest update first. */
+  listUnresolvedCharges(limit: number): Promise<ChargeRecord[]>;
+  /**
+   * Takes a charge for one create attempt: moves it to `creating` at `updatedAt` only if it is still exactly
+   * `from` (status and updatedAt), so of two racing callers one gets the row and the other undefined.
+   */
+  claimCharge(id: string, from: Pick<ChargeRecord, 'status' | 'updatedAt'>, updatedAt: number): Promise<ChargeRecord | undefined>;
   updateCharge(id: string, patch: Partial<Pick<ChargeRecord, 'reference' | 'paymentUrl' | 'status' | 'gatewayStatus'>> & { updatedAt: number }): Promise<void>;
   /**
    * In one transaction: move the charge from `fromStatus` (else nothing happens and undefined is returned),

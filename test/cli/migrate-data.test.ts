@@ -46,7 +46,7 @@ async function fill(store: Store): Promise<{ paidId: string }> {
   await store.changeOrder('ord_a', { from: 'pending', to: 'paid', paidAt: T + 9, paidLate: true, paymentMismatch: true }, [outbox('ord_a', 'order.paid_late')]);
   await store.changeOrder('ord__z', { from: 'pending', to: 'expired' }, []);
   for (const [i, id] of ['ord_B', 'ord_a'].entries())
-    await store.insertCharge({ id: `chg_${i}`, orderId: id, gateway: 'coingate', reference: `ref_${i}`, paymentUrl: 'https://pay.example/x', status: i ? 'paid' : 'pending', gatewayStatus: 'new', tokenHash: 'ef'.repeat(32), createdAt: T, updatedAt: T + i });
+    await store.insertCharge({ id: `chg_${i}`, orderId: id, gateway: 'coingate', reference: `ref_${i}`, paymentUrl: 'https://pay.example/x', status: i ? 'paid' : 'pending', gatewayStatus: 'new', tokenHash: 'ef'.repeat(32), idempotencyKey: `key_${i}`, createdAt: T, updatedAt: T + i });
   // Deliveries in every state: leased, failed after attempts, still pending.
   const claimed = await store.claimDeliveries(T, T + 60, 3);
   await store.finishAttempt(claimed[0]!.id, T + 60, { status: 'failed', attempts: 9, nextAttemptAt: T, lastAttemptAt: T + 2, lastStatus: 500, lastError: 'HTTP 500 — boom' });

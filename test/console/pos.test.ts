@@ -154,6 +154,20 @@ describe('pay with a gateway', () => {
     expect(after).not.toContain('name="gateway" value="coingate"');
   });
 
+  it('keeps the Pay button of a charge whose answer was lost, and pressing it again adopts that charge', async () => {
+    const id = await chargeOk({ amount: '3.00', currency: 'USD' });
+    fake.loseNextCreate('status-503');
+    const lost = await h.post(`/console/pos/${id}/pay`, { _csrf: await h.csrf(cookie), gateway: 'coingate' }, cookie);
+    expect(lost.status).toBe(502);
+    const html = await lost.text();
+    expect(html).toContain('being reconciled');
+    expect(html).toContain('<input type="hidden" name="gateway" value="coingate"/>');
+    const retry = await h.post(`/console/pos/${id}/pay`, { _csrf: csrfOf(html), gateway: 'coingate' }, cookie);
+    expect(retry.status).toBe(303);
+    const [ch] = await h.store.listCharges(id);
+    expect(fake.ordersFor(id)).toEqual([ch!.reference]);
+  });
+
   it('shows the error for a gateway that is not enabled', async () => {
     const id = await chargeOk({ amount: '2.00', currency: 'USD' });
     const res = await h.post(`/console/pos/${id}/pay`, { _csrf: await h.csrf(cookie), gateway: 'mugglepay' }, cookie);

@@ -9,6 +9,9 @@ import { createSigner } from '../../src/client/signer.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import { parsePrivateKey } from '../../src/protocol/keys.ts';
 import { canonicalOrder } from '../../src/protocol/canonical.ts';
+import { makeHarness, type Harness } from '../helpers/harness.ts';
+import { payOrder } from '../../src/orders/pay-order.ts';
+import { reconcileCharges } from '../../src/orders/reconcile-charges.ts';
 
 const TEST_KEY = (parsePrivateKey('22'.repeat(32)) as { ok: true; key: Uint8Array }).key;
 export const NOW = 1_900_000_000;
@@ -53,6 +56,26 @@ export interface ContractOptions {
   outcomes?: Array<'paid' | 'expired' | 'cancelled' | 'underpaid' | 'overpaid'>;
   /** The Opencharge gateway has no status fetch or callback of its own (its proofs arrive on /transfer/webhook). */
   noFetch?: boolean;
+  /**
+   * What a retry gets after a create whose answer was lost: the order the gateway made ('adopted', the default),
+   * or, for Mycelium Gear (no lookup by keychain_id), a refusal while that order holds the address, then a new
+   * order at the same address once it has expired ('address-held').
+   */
+  lostAnswer?: 'adopted' | 'address-held';
+}
+
+/** Stores a signed sample order the way createOrder would, so the pay use case can charge it. */
+export async function storeOrder(h: Harness): Promise<string> {
+  const o = sampleOrder();
+  const responseBody = JSON.stringify({ order: o.signed, signature: o.signature, urls: o.urls });
+  await h.store.createOrder(
+    {
+      id: o.id, callerOcid: 0, requestHash: o.id, amount: o.amount, currency: o.currency, reference: o.reference ?? null,
+      createdAt: o.createdAt, expiresAt: o.expiresAt, orderJson: JSON.stringify(o.signed), signature: o.signature, responseBody,
+    },
+    { event: { id: `evt_${o.id}`, orderId: o.id, type: 'order.created', createdAt: NOW, data: '{}' } },
+  );
+  return o.id;
 }
 
 export function gatewayContract(o: ContractOptions): void {
@@ -62,6 +85,12 @@ export function gatewayContract(o: ContractOptions): void {
     let deps: ReturnType<typeof contractDeps>;
     const callbackUrl = o.callbackUrl ?? `http://127.0.0.1:9/opencharge/callbacks/${o.definition.id}`;
     const token = randomBytes(16).toString('hex');
+
+    /** What the server does for a new charge: the gateway fixes the key, then the create carries it. */
+    async function charge(g: Gateway, order = sampleOrder()) {
+      const key = await g.newIdempotencyKey(order);
+      return key.ok ? g.createCharge({ order, callbackUrl, callbackToken: token, idempotencyKey: key.value }) : key;
+    }
 
     beforeAll(async () => {
       fake = await o.startFake();
@@ -76,8 +105,8 @@ export function gatewayContract(o: ContractOptions): void {
       expect(o.definition.fromEnv({})).toBeUndefined();
     });
 
-    it('creates a pending charge with a payment URL, once per idempotency key', async () => {
-      const res = await gateway.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: 'k1' });
+    it('creates a pending charge with a payment URL', async () => {
+      const res = await charge(gateway);
       if (!res.ok) throw new Error(JSON.stringify(res.error));
       expect(res.value.reference).toMatch(/\S/);
       expect(res.value.paymentUrl).toMatch(/^https?:\/\//);
@@ -85,7 +114,7 @@ export function gatewayContract(o: ContractOptions): void {
     });
 
     it.skipIf(o.noFetch)('fetches a charge and follows it to paid', async () => {
-      const created = await gateway.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: 'k2' });
+      const created = await charge(gateway);
       if (!created.ok) throw new Error(JSON.stringify(created.error));
       const ref = created.value.reference;
       const before = await gateway.fetchCharge(ref);
@@ -98,7 +127,7 @@ export function gatewayContract(o: ContractOptions): void {
 
     for (const outcome of o.outcomes ?? ['expired']) {
       it.skipIf(o.noFetch)(`maps a ${outcome} charge`, async () => {
-        const created = await gateway.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: `k-${outcome}` });
+        const created = await charge(gateway);
         if (!created.ok) throw new Error(JSON.stringify(created.error));
         fake.settle(created.value.reference, outcome);
         const after = await gateway.fetchCharge(created.value.reference);
@@ -113,7 +142,7 @@ export function gatewayContract(o: ContractOptions): void {
     });
 
     it.skipIf(o.noFetch)('parses the callback the gateway sends, and it names the charge', async () => {
-      const created = await gateway.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: 'k3' });
+      const created = await charge(gateway);
       if (!created.ok) throw new Error(JSON.stringify(created.error));
       fake.settle(created.value.reference, 'paid');
       const verdict = gateway.parseCallback(fake.callback(created.value.reference));
@@ -123,7 +152,7 @@ export function gatewayContract(o: ContractOptions): void {
     });
 
     it.skipIf(o.noFetch)('rejects or exposes a forged callback', async () => {
-      const created = await gateway.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: 'k4' });
+      const created = await charge(gateway);
       if (!created.ok) throw new Error(JSON.stringify(created.error));
       const real = fake.callback(created.value.reference);
       if (gateway.callbackAuth === 'signature') {
@@ -146,7 +175,7 @@ export function gatewayContract(o: ContractOptions): void {
 
     it('fails with kind "auth" on refused credentials, without leaking them', async () => {
       const bad = o.definition.create(o.definition.fromEnv(fake.badEnv), deps);
-      const res = await bad.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: 'k5' });
+      const res = await charge(bad);
       expect(res.ok).toBe(false);
       if (res.ok) return;
       expect(res.error.kind).toBe('auth');
@@ -159,8 +188,98 @@ export function gatewayContract(o: ContractOptions): void {
       const env = { ...fake.env };
       for (const k of Object.keys(env)) if (k.endsWith('_BASE_URL') || k === 'OC_MG_ENDPOINT') env[k] = 'http://127.0.0.1:9';
       const down = o.definition.create(o.definition.fromEnv(env), deps);
-      const res = await down.createCharge({ order: sampleOrder(), callbackUrl, callbackToken: token, idempotencyKey: 'k6' });
+      const res = await charge(down);
       expect(!res.ok && res.error.kind).toBe('unavailable');
+    });
+
+    describe('a create whose answer was lost', () => {
+      let h: Harness;
+      const id = o.definition.id;
+      /** One HTTP exchange of the first attempt may take this long: past it, a hanging answer counts as lost. */
+      const HANG_TIMEOUT_MS = 1500;
+
+      beforeAll(async () => {
+        h = await makeHarness();
+        h.clock.now = NOW;
+      });
+      afterAll(async () => h?.close());
+
+      /** The shop's pay through the real use case and store; the first attempt may use a short HTTP timeout. */
+      const pay = (orderId: string, timeoutMs?: number) => {
+        h.deps.gateways.set(id, o.definition.create(o.definition.fromEnv(fake.env), { ...deps, ...(timeoutMs ? { timeoutMs } : {}) }));
+        return payOrder(h.deps, orderId, id);
+      };
+      const stored = async (orderId: string) => (await h.store.getChargeForOrder(orderId, id))!;
+
+      /** Loses the answer to the first pay's create: the gateway holds one order, the charge is `unknown`. */
+      async function lose(how: 'status-503' | 'hang'): Promise<{ orderId: string; key: string }> {
+        const orderId = await storeOrder(h);
+        fake.loseNextCreate(how);
+        const first = await pay(orderId, how === 'hang' ? HANG_TIMEOUT_MS : undefined);
+        expect(first).toMatchObject({ ok: false, code: 'GATEWAY_ERROR', details: { gateway: id, chargeStatus: 'unknown' } });
+        expect(fake.ordersFor(orderId)).toHaveLength(1);
+        const charge = await stored(orderId);
+        expect(charge).toMatchObject({ status: 'unknown', reference: '' });
+        return { orderId, key: charge.idempotencyKey };
+      }
+
+      /** Gear: while the lost order is open, the retry is refused (no second order); once it expired, a new one. */
+      async function letTheAddressGo(orderId: string, retry: () => Promise<unknown>) {
+        await retry();
+        expect(fake.ordersFor(orderId)).toHaveLength(1);
+        expect((await stored(orderId)).status).toBe('unknown');
+        fake.settle(fake.ordersFor(orderId)[0]!, 'expired');
+      }
+
+      /** The charge adopted the gateway's one live order for the shop order, under the key it was reserved with. */
+      async function expectAdopted(orderId: string, key: string, reference: string) {
+        const orders = fake.ordersFor(orderId);
+        expect(orders).toHaveLength(o.lostAnswer === 'address-held' ? 2 : 1);
+        expect(orders.at(-1)).toBe(reference);
+        expect(await stored(orderId)).toMatchObject({ status: 'pending', reference, idempotencyKey: key });
+        const again = await pay(orderId);
+        expect(again.ok && again.value.reference).toBe(reference);
+        expect(fake.ordersFor(orderId)).toHaveLength(orders.length);
+      }
+
+      for (const how of ['status-503', 'hang'] as const) {
+        it(`the shop's retry ends with one order at the gateway, which the charge adopts (${how})`, async () => {
+          const { orderId, key } = await lose(how);
+          if (o.lostAnswer === 'address-held') {
+            await letTheAddressGo(orderId, async () => {
+              const held = await pay(orderId);
+              expect(held).toMatchObject({ ok: false, code: 'GATEWAY_ERROR', details: { gateway: id, kind: 'conflict', chargeStatus: 'unknown' } });
+            });
+          }
+          const retry = await pay(orderId);
+          if (!retry.ok) throw new Error(`${retry.code}: ${retry.message}`);
+          expect(retry.value).toMatchObject({ gateway: id, status: 'pending' });
+          expect(retry.value.paymentUrl).toMatch(/^https?:\/\//);
+          await expectAdopted(orderId, key, retry.value.reference);
+        });
+      }
+
+      it('the reconciliation sweep resolves an unknown charge through its key', async () => {
+        const { orderId, key } = await lose('status-503');
+        if (o.lostAnswer === 'address-held') await letTheAddressGo(orderId, () => reconcileCharges(h.deps));
+        await reconcileCharges(h.deps);
+        const charge = await stored(orderId);
+        expect(charge.status).toBe('pending');
+        await expectAdopted(orderId, key, charge.reference);
+      });
+
+      it('the sweep gives up, sending nothing, once the order can no longer be paid', async () => {
+        const { orderId } = await lose('status-503');
+        const before = fake.requests.length;
+        h.clock.now = NOW + 7200; // past the sample order's expiresAt
+        try {
+          await reconcileCharges(h.deps);
+        } finally {
+          h.clock.now = NOW;
+        }
+        expect(await stored(orderId)).toMatchObject({ status: 'failed', gatewayStatus: 'unresolved' });
+        expect(fake.requests.slice(before).filter((r) => r.method === 'POST')).toEqual([]);
+      });
     });
 
     it('never writes a secret to its logs', () => {

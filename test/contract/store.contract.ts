@@ -298,15 +298,16 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     });
 
     describe('charges', () => {
-      const charge = (orderId: string, gateway = 'coingate') => ({
+      const charge = (orderId: string, gateway = 'coingate', status = 'pending') => ({
         id: uid('chg'),
         orderId,
         gateway,
         reference: uid('ref'),
         paymentUrl: 'https://pay.example/x',
-        status: 'pending',
+        status,
         gatewayStatus: 'new',
         tokenHash: 'ef'.repeat(32),
+        idempotencyKey: uid('key'),
         createdAt: T,
         updatedAt: T,
       });
@@ -334,6 +335,33 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.listOpenCharges(1000)).map((x) => x.id)).not.toContain(c.id);
         await store.deleteCharge(c.id);
         expect(await store.getChargeForOrder(o.id, 'coingate')).toBeUndefined();
+      });
+
+      it('keeps the idempotency key and lists charges whose create has no known outcome', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        const lost = charge(o.id, 'iumicash', 'unknown');
+        const inFlight = charge(o.id, 'mugglepay', 'creating');
+        const open = charge(o.id);
+        for (const c of [lost, inFlight, open]) await store.insertCharge(c);
+        expect((await store.getChargeForOrder(o.id, 'iumicash'))?.idempotencyKey).toBe(lost.idempotencyKey);
+        const ids = (await store.listUnresolvedCharges(1000)).map((x) => x.id);
+        expect(ids).toEqual(expect.arrayContaining([lost.id, inFlight.id]));
+        expect(ids).not.toContain(open.id);
+      });
+
+      it('lets exactly one caller claim an unresolved charge, and only as it was read', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        const lost = charge(o.id, 'iumicash', 'unknown');
+        await store.insertCharge(lost);
+        const claims = await Promise.all([store.claimCharge(lost.id, lost, T + 5), store.claimCharge(lost.id, lost, T + 5)]);
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        expect(claims.find(Boolean)).toMatchObject({ id: lost.id, status: 'creating', updatedAt: T + 5, idempotencyKey: lost.idempotencyKey });
+        // A stale read (the status or the time moved on since) claims nothing.
+        expect(await store.claimCharge(lost.id, lost, T + 6)).toBeUndefined();
+        expect(await store.claimCharge(lost.id, { status: 'creating', updatedAt: T }, T + 6)).toBeUndefined();
+        expect(await store.claimCharge('chg_missing', lost, T + 6)).toBeUndefined();
       });
     });
   });

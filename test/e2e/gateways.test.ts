@@ -14,7 +14,7 @@ import type { FakeGatewayServer } from '../fakes/types.ts';
 import { createSigner } from '../../src/client/signer.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import { createDeliveryWorker, unitRandom, verifyWebhook } from '../../src/notify/index.ts';
-import { reconcileCharges } from '../../src/orders/settle-charge.ts';
+import { reconcileCharges } from '../../src/orders/reconcile-charges.ts';
 import { startCoinGateFake } from '../fakes/coingate.ts';
 import { startMugglePayFake } from '../fakes/mugglepay.ts';
 import { startMyceliumGearFake } from '../fakes/mycelium-gear.ts';
@@ -193,6 +193,28 @@ for (const id of Object.keys(FAKES) as Array<keyof typeof FAKES>) {
       await h.store.deleteCharge((await h.store.getCharge(id, link.reference))!.id);
       const res = await deliverCallback(h, cb);
       expect(res.status).toBe(404);
+    });
+
+    it('a create whose answer was lost answers 502 GATEWAY_ERROR (being reconciled); the retry adopts the one order', async () => {
+      const created = (await (await admin(h, '/admin/orders', { amount: '12.50', currency: 'USD' })).json()) as { order: { id: string } };
+      const orderId = created.order.id;
+      fake.loseNextCreate('status-503');
+      const lost = await admin(h, `/admin/orders/${orderId}/pay`, { gateway: id });
+      expect(lost.status).toBe(502);
+      const body = (await lost.json()) as { error: { code: string; message: string; details: Record<string, unknown> } };
+      expect(body.error).toMatchObject({ code: 'GATEWAY_ERROR', details: { gateway: id, kind: 'unavailable', chargeStatus: 'unknown' } });
+      expect(body.error.message).toContain('being reconciled through its idempotency key');
+      const detail = (await (await admin(h, `/admin/orders/${orderId}`)).json()) as { charges: Array<Record<string, unknown>> };
+      expect(detail.charges).toEqual([expect.objectContaining({ gateway: id, status: 'unknown', reference: '' })]);
+      expect(fake.ordersFor(orderId)).toHaveLength(1);
+      // Gear cannot look its lost order up: the address stays held until that order is final (here: expired).
+      if (id === 'mycelium-gear') fake.settle(fake.ordersFor(orderId)[0]!, 'expired');
+      const retry = await admin(h, `/admin/orders/${orderId}/pay`, { gateway: id });
+      expect(retry.status).toBe(200);
+      const link = (await retry.json()) as { reference: string; status: string };
+      expect(link.status).toBe('pending');
+      expect(fake.ordersFor(orderId)).toHaveLength(id === 'mycelium-gear' ? 2 : 1);
+      expect(fake.ordersFor(orderId).at(-1)).toBe(link.reference);
     });
 
     it('reconciliation picks up a payment that sent no callback', async () => {

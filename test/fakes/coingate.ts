@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
+import { lostAnswers } from './lost-answer.ts';
 
 export interface CoinGateFakeOptions {
   /** The API App's callback format (§2.6); form is the historical default. */
@@ -63,6 +64,7 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
   const apiToken = randomBytes(30).toString('base64url');
   const orders = new Map<number, FakeCoinGateOrder>();
   const requests: RecordedRequest[] = [];
+  const lost = lostAnswers();
   let nextId = 538;
 
   const api = new Hono();
@@ -75,7 +77,8 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
     await next();
   });
   api.get('/auth/test', (c) => c.text('OK'));
-  api.post('/orders', async (c) => createOrder(c));
+  api.post('/orders', (c) => lost.around(c, () => createOrder(c)));
+  api.get('/orders', (c) => listOrders(c));
   api.get('/orders/:id', (c) => {
     const order = lookup(c.req.param('id'));
     return order ? c.json(getShape(order)) : c.json(NOT_FOUND, 404);
@@ -101,6 +104,29 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
     if (errors.length || !order) return c.json({ message: 'Order is not valid', reason: 'OrderIsNotValid', errors }, 422);
     orders.set(order.id, order);
     return c.json(createShape(order));
+  }
+
+  /**
+   * §2.4 list: `per_page` (≤ 100, default 100), `page`, `sort` (created_at_desc|created_at_asc), `status`,
+   * `created_at[from]`/`[to]` (dates); `{current_page, per_page, total_orders, total_pages, orders}`.
+   */
+  function listOrders(c: Context) {
+    const q = new URL(c.req.url).searchParams;
+    const perPage = Math.min(Math.max(Number(q.get('per_page') ?? 100) || 100, 1), 100);
+    const page = Math.max(Number(q.get('page') ?? 1) || 1, 1);
+    const day = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v.slice(0, 10)) : undefined);
+    const from = day(q.get('created_at[from]'));
+    const to = day(q.get('created_at[to]'));
+    const status = q.get('status');
+    const picked = [...orders.values()]
+      .filter((o) => (from === undefined || Date.parse(o.createdAt) >= from) && (to === undefined || Date.parse(o.createdAt) < to + 86_400_000))
+      .filter((o) => !status || o.status === status)
+      .sort((a, b) => (q.get('sort') === 'created_at_asc' ? a.id - b.id : b.id - a.id)); // ids grow with creation time
+    const total = picked.length;
+    return c.json({
+      current_page: page, per_page: perPage, total_orders: total, total_pages: Math.max(Math.ceil(total / perPage), 1),
+      orders: picked.slice((page - 1) * perPage, page * perPage).map(getShape),
+    });
   }
 
   function validate(p: Record<string, unknown>): { errors: string[]; order?: FakeCoinGateOrder } {
@@ -259,6 +285,8 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
     },
     orders,
     requests,
+    ordersFor: (orderId) => [...orders.values()].filter((o) => o.orderId === orderId).map((o) => String(o.id)),
+    loseNextCreate: lost.loseNext,
     settle(reference, outcome) {
       const { status, ...patch } = SETTLE[outcome];
       setNative(reference, status, patch);
@@ -272,6 +300,7 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lost.release();
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

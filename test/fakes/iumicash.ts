@@ -5,6 +5,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { readFileSync } from 'node:fs';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
+import { lostAnswers } from './lost-answer.ts';
 
 export interface IumiCashFakeOptions {
   /** `expires_in` of issued access tokens, seconds (the docs' example: 8 h). */
@@ -66,6 +67,7 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
   const refreshTokens = new Map<string, { clientId: string; expiresAt: number }>();
   const requestIds = new Map<string, { orderId: string; expiresAt: number }>();
   const failures: Record<'token' | 'orders', Array<{ status: number; body: string; contentType: string }>> = { token: [], orders: [] };
+  const lost = lostAnswers();
   let offset = 0;
   let refusing = false;
   let baseUrl = '';
@@ -130,7 +132,9 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     await next();
   });
 
-  app.post('/api/v1/orders/', async (c) => {
+  app.post('/api/v1/orders/', (c) => lost.around(c, () => createOrder(c)));
+
+  async function createOrder(c: Context): Promise<Response> {
     const requestId = c.req.header('requestid');
     if (requestId !== undefined && (requestId.length === 0 || requestId.length > 255)) return bad(c, 'RequestId is not valid', [{ field: 'RequestId', message: 'Must be 1–255 characters.' }]);
     if (requestId !== undefined) {
@@ -157,7 +161,7 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     orders.set(order.id, order);
     if (requestId !== undefined) requestIds.set(`${clientId}\n${requestId}`, { orderId: order.id, expiresAt: now() + requestIdTtl });
     return c.json(createShape(order), 201);
-  });
+  }
 
   // §4.4: the docs say POST, the `self` link says GET; both answer 200 with the order.
   const getOrder = (c: Context) => {
@@ -287,6 +291,8 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     },
     orders,
     requests,
+    ordersFor: (orderId) => [...orders.values()].filter((o) => o.externalId === orderId).map((o) => o.id),
+    loseNextCreate: lost.loseNext,
     settle(reference, outcome) {
       const native = NATIVE[outcome];
       if (!native) throw new Error(`iumiCash has no status for '${outcome}' (gateways.md §5)`);
@@ -315,6 +321,7 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lost.release();
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((e) => (e ? reject(e) : resolve()));
       }),

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
+import { lostAnswers } from './lost-answer.ts';
 import { formatAmount, parseAmount } from '../../src/protocol/amount.ts';
 
 export interface MugglePayFakeOptions {
@@ -57,6 +58,7 @@ export async function startMugglePayFake(options: MugglePayFakeOptions = {}): Pr
   const requests: RecordedRequest[] = [];
   const orders = new Map<string, FakeOrder>();
   const byMerchantId = new Map<string, string>();
+  const lost = lostAnswers();
   const err = (c: Context, http: number, body: Json) => c.json(body, http as 400);
 
   const app = new Hono();
@@ -70,7 +72,9 @@ export async function startMugglePayFake(options: MugglePayFakeOptions = {}): Pr
     return options.authFailure === 401 ? err(c, 401, fixture('unauthorized-401.doc.json')) : err(c, 400, fixture('auth-error.doc.json'));
   });
 
-  app.post('/v1/orders', async (c) => {
+  app.post('/v1/orders', (c) => lost.around(c, () => createOrder(c)));
+
+  async function createOrder(c: Context): Promise<Response> {
     const missing = (what: string) => err(c, 400, { ...fixture('create-error.seed.json'), error: what });
     if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) return missing('Missing parameters.');
     let body: Json;
@@ -120,7 +124,7 @@ export async function startMugglePayFake(options: MugglePayFakeOptions = {}): Pr
     orders.set(id, { order, token, paymentUrl: `${INVOICE_URL}${id}` });
     if (merchantId !== undefined) byMerchantId.set(merchantId, id);
     return c.json({ status: 201, order, payment_url: `${INVOICE_URL}${id}` }, options.createHttpStatus ?? 200);
-  });
+  }
 
   app.get('/v1/orders/:id', (c) => {
     const o = orders.get(c.req.param('id'));
@@ -207,8 +211,11 @@ export async function startMugglePayFake(options: MugglePayFakeOptions = {}): Pr
     callback,
     sendCallback,
     requests,
+    ordersFor: (orderId) => [...orders.values()].filter((o) => o.order.merchant_order_id === orderId).map((o) => o.order.order_id as string),
+    loseNextCreate: lost.loseNext,
     close: () =>
       new Promise<void>((resolve) => {
+        lost.release();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

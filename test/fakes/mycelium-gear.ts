@@ -6,6 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
+import { lostAnswers } from './lost-answer.ts';
 
 // The fake signs and verifies on its own (not through the adapter's code), so a shared mistake cannot pass unseen.
 const sha512 = (text: string) => createHash('sha512').update(text, 'utf8').digest();
@@ -109,6 +110,7 @@ export async function startMyceliumGearFake(options: GearFakeOptions = {}): Prom
   let lastNonce: bigint | undefined;
   let lastKeychainId = 0;
   let nextId = 128_690;
+  const lost = lostAnswers();
 
   const app = new Hono<{ Bindings: HttpBindings }>();
   app.use('*', async (c, next) => {
@@ -135,7 +137,7 @@ export async function startMyceliumGearFake(options: GearFakeOptions = {}): Prom
     }
     switch (route) {
       case 'POST orders':
-        return createOrder(c);
+        return lost.around(c, () => createOrder(c));
       case 'GET orders/:id': {
         const order = find(parts[3]!);
         return order ? c.json(view(order)) : notFound(c);
@@ -359,6 +361,8 @@ export async function startMyceliumGearFake(options: GearFakeOptions = {}): Prom
     secrets: [secret, wrongSecret],
     orders,
     requests,
+    ordersFor: (orderId) => [...orders.values()].filter((o) => o.callbackData === orderId).map((o) => String(o.id)),
+    loseNextCreate: lost.loseNext,
     settle,
     setNative(reference, status, patch = {}) {
       Object.assign(mustFind(reference), patch, { status });
@@ -373,6 +377,7 @@ export async function startMyceliumGearFake(options: GearFakeOptions = {}): Prom
     sendCallback,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lost.release();
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

@@ -4,6 +4,7 @@ import { serve, type HttpBindings } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
+import { lostAnswers } from './lost-answer.ts';
 import { NOW } from '../contract/gateway.contract.ts';
 import { AMOUNT_RE, formatAmount, fractionDigits, parseAmount } from '../../src/protocol/amount.ts';
 import { canonicalOrder, canonicalProof, canonicalRequest, canonicalResponse, type ProofForm } from '../../src/protocol/canonical.ts';
@@ -106,6 +107,7 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
   const requests: RecordedRequest[] = [];
   const seenNonces = new Set<string>();
   const sentSignatures = new Set<string>();
+  const lost = lostAnswers();
   let origin = '';
 
   const error = (c: Context, which: keyof typeof ERRORS) => {
@@ -131,7 +133,8 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
   function mgApi(merchants: Map<number, Uint8Array>, prefix: string) {
     const api = new Hono<{ Bindings: HttpBindings }>();
     api.use('/orders/*', signResponses);
-    api.post('/orders/checkout', async (c) => {
+    api.post('/orders/checkout', (c) => lost.around(c, () => checkout(c)));
+    async function checkout(c: Context<{ Bindings: HttpBindings }>): Promise<Response> {
       // §3.6 step 1: the four headers, well-formed.
       const auth = parseAuthHeaders((name) => c.req.header(name));
       if (!auth.ok) return error(c, 'REQUEST_SIGNATURE');
@@ -177,7 +180,7 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
       const checkout = existing ?? { session: `cs_${randomBytes(12).toString('hex')}`, merchantOcid: auth.headers.ocidNumber, order, signature, urls, status: 'pending' as const };
       checkouts.set(id, checkout);
       return c.json({ redirect_url: `${origin}${prefix}/checkout/${checkout.session}` });
-    });
+    }
     // The hosted page the customer is redirected to (public, no auth).
     api.get('/checkout/:session', (c) => {
       const found = [...checkouts.values()].find((k) => k.session === c.req.param('session'));
@@ -305,6 +308,8 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
     },
     checkouts,
     requests,
+    ordersFor: (orderId) => (checkouts.has(orderId) ? [orderId] : []),
+    loseNextCreate: lost.loseNext,
     settle,
     callback,
     webhookUrlFor,
@@ -314,6 +319,7 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        lost.release();
         if ('closeAllConnections' in server) server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),

@@ -1,5 +1,6 @@
 // What every fake gateway server offers the contract suite and the end-to-end tests.
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
+import type { LostAnswer } from './lost-answer.ts';
 
 export interface RecordedRequest {
   method: string;
@@ -26,5 +27,9 @@ export interface FakeGatewayServer {
   sendCallback(reference: string): Promise<Response>;
   /** Every request the fake received, in order. */
   requests: RecordedRequest[];
+  /** References of the orders the gateway holds for this shop order (matched on the id the adapter sent). */
+  ordersFor(orderId: string): string[];
+  /** The next create succeeds at the gateway but its answer is lost: a 503, or a hang past the client's timeout. */
+  loseNextCreate(how: LostAnswer): void;
   close(): Promise<void>;
 }

@@ -7,9 +7,10 @@ import { serve } from '@hono/node-server';
 import { coingate, coinGateConfigFromEnv, type CoinGateConfig } from '../../src/gateways/coingate.ts';
 import { STATUS_MAP, commonStatus } from '../../src/gateways/coingate-status.ts';
 import { fromCreateResponse, fromFetchResponse, toCreateRequest } from '../../src/gateways/coingate-wire.ts';
+import { LOOKUP_MAX_PAGES, fromLookupResponse } from '../../src/gateways/coingate-lookup.ts';
 import type { CallbackRequest, ChargeOrder, CreateChargeInput, Gateway } from '../../src/gateways/types.ts';
 import { createMemoryLogger } from '../../src/log.ts';
-import { contractDeps, gatewayContract, sampleOrder } from '../contract/gateway.contract.ts';
+import { NOW, contractDeps, gatewayContract, sampleOrder } from '../contract/gateway.contract.ts';
 import { startCoinGateFake, type CoinGateFake } from '../fakes/coingate.ts';
 
 const FIXTURES = new URL('../fixtures/gateways/coingate/', import.meta.url);
@@ -30,8 +31,11 @@ function config(env: Record<string, string>): CoinGateConfig {
 }
 
 function input(order: ChargeOrder = sampleOrder(), token = 'cbtok-3f9a1c0e5b7d4a2f'): CreateChargeInput {
-  return { order, callbackUrl: CALLBACK_URL, callbackToken: token, idempotencyKey: 'idem-1' };
+  return { order, callbackUrl: CALLBACK_URL, callbackToken: token, idempotencyKey: order.id };
 }
+
+/** A create answer read against the order it answers (its id is the charge's key, §2.8). */
+const created = (status: number, body: string, order: ChargeOrder) => fromCreateResponse(status, body, order, order.id);
 
 /** A fetch that answers once with a canned response and remembers what it was asked. */
 function cannedFetch(status: number, body: string, seen: Array<{ url: string; init?: RequestInit }> = []): typeof fetch {
@@ -144,7 +148,7 @@ describe('coingate create request (fixtures)', () => {
   });
 
   it('parses the documented create response', () => {
-    const res = fromCreateResponse(200, fixture('create-order-response.json'), sampleOrder('111', '10.00', 'EUR'));
+    const res = created(200, fixture('create-order-response.json'), sampleOrder('111', '10.00', 'EUR'));
     expect(res).toEqual({
       ok: true,
       value: {
@@ -159,13 +163,13 @@ describe('coingate create request (fixtures)', () => {
 
   it('refuses a create answer that does not echo the signed order (amount, currency, order id)', () => {
     const body = fixture('create-order-response.json');
-    expect(fromCreateResponse(200, body, sampleOrder('111', '10.01', 'EUR')).ok).toBe(false);
-    expect(fromCreateResponse(200, body, sampleOrder('111', '10.00', 'USD')).ok).toBe(false);
-    expect(fromCreateResponse(200, body, sampleOrder('112', '10.00', 'EUR')).ok).toBe(false);
+    expect(created(200, body, sampleOrder('111', '10.01', 'EUR')).ok).toBe(false);
+    expect(created(200, body, sampleOrder('111', '10.00', 'USD')).ok).toBe(false);
+    expect(created(200, body, sampleOrder('112', '10.00', 'EUR')).ok).toBe(false);
   });
 
   it('refuses the v1 (seed) create shape: its price cannot be checked', () => {
-    const res = fromCreateResponse(200, fixture('v1-create-order-response.json'), sampleOrder('ORDER-1415620115', '1050', 'USD'));
+    const res = created(200, fixture('v1-create-order-response.json'), sampleOrder('ORDER-1415620115', '1050', 'USD'));
     expect(!res.ok && res.error.kind).toBe('protocol');
   });
 
@@ -189,7 +193,7 @@ describe('coingate create request (fixtures)', () => {
   ];
   it.each(errors)('%s as HTTP %i → %s on %s', (file, status, kind, op, text) => {
     const body = fixture(file);
-    const res = op === 'create' ? fromCreateResponse(status, body, sampleOrder()) : fromFetchResponse(status, body, '538');
+    const res = op === 'create' ? created(status, body, sampleOrder()) : fromFetchResponse(status, body, '538');
     expect(!res.ok && res.error).toMatchObject({ kind, httpStatus: status, message: expect.stringContaining(text) });
   });
 
@@ -310,6 +314,84 @@ describe('coingate against its fake', () => {
     }) as typeof fetch;
     const res = await gatewayWith(slow).gateway.fetchCharge('5');
     expect(!res.ok && res.error).toEqual({ kind: 'unavailable', message: 'CoinGate did not answer within 15000 ms' });
+  });
+});
+
+describe('coingate after a lost create answer (§2.8: no idempotency key, list and filter on order_id)', () => {
+  let fake: CoinGateFake;
+  let gateway: Gateway;
+  beforeAll(async () => {
+    fake = await startCoinGateFake();
+    gateway = coingate.create(config(fake.env), contractDeps());
+  });
+  afterAll(() => fake.close());
+  const retry = (order: ChargeOrder): CreateChargeInput => ({ ...input(order), retry: { since: NOW } });
+
+  it('looks the order up by order_id among the orders since the day before, newest first, and adopts it', async () => {
+    const order = sampleOrder();
+    fake.loseNextCreate('status-503');
+    expect(await gateway.createCharge(input(order))).toMatchObject({ ok: false, error: { kind: 'unavailable', httpStatus: 503 } });
+    const before = fake.requests.length;
+    const res = await gateway.createCharge(retry(order));
+    if (!res.ok) throw new Error(res.error.message);
+    expect(fake.ordersFor(order.id)).toEqual([res.value.reference]);
+    const sent = fake.requests.slice(before);
+    expect(sent.map((r) => r.method)).toEqual(['GET']); // found: nothing created
+    const query = new URL(sent[0]!.target, fake.baseUrl).searchParams;
+    expect(Object.fromEntries(query)).toEqual({ per_page: '100', page: '1', sort: 'created_at_desc', 'created_at[from]': '2030-03-16' });
+  });
+
+  it('creates the order when the lookup shows the lost attempt never reached CoinGate', async () => {
+    const order = sampleOrder();
+    const before = fake.requests.length;
+    const res = await gateway.createCharge(retry(order));
+    expect(res.ok).toBe(true);
+    expect(fake.requests.slice(before).map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(fake.ordersFor(order.id)).toHaveLength(1);
+  });
+
+  it('creates nothing while the lookup cannot answer: unavailable, so the charge stays unknown', async () => {
+    const seen: Array<{ url: string; init?: RequestInit }> = [];
+    const { gateway: g } = gatewayWith(cannedFetch(500, '{"message":"boom","reason":"InternalServerError"}', seen));
+    const res = await g.createCharge(retry(sampleOrder()));
+    expect(res).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringContaining('CoinGate order lookup failed') } });
+    expect(seen.map((c) => c.init?.method)).toEqual(['GET']);
+    const refused = gatewayWith(cannedFetch(401, '{"message":"Auth Token is not valid","reason":"BadAuthToken"}')).gateway;
+    expect(await refused.createCharge(retry(sampleOrder()))).toMatchObject({ ok: false, error: { kind: 'unavailable', message: expect.stringContaining('(auth)') } });
+  });
+
+  it(`gives up after ${LOOKUP_MAX_PAGES} full pages of newer orders without ours (unavailable, nothing created)`, async () => {
+    const seen: Array<{ url: string; init?: RequestInit }> = [];
+    const other = JSON.parse(fixture('create-order-response.json')) as Record<string, unknown>;
+    const page = JSON.stringify({ current_page: 1, per_page: 100, total_orders: 900, total_pages: 9, orders: Array.from({ length: 100 }, (_, i) => ({ ...other, id: i + 1, order_id: `else-${i}`, created_at: '2030-03-17T17:46:40+00:00' })) });
+    const { gateway: g } = gatewayWith(cannedFetch(200, page, seen));
+    expect(await g.createCharge(retry(sampleOrder()))).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
+    expect(seen.map((c) => new URL(c.url).searchParams.get('page'))).toEqual(['1', '2', '3', '4', '5']);
+  });
+});
+
+describe('coingate order lookup parsing (pure)', () => {
+  const order = sampleOrder('111', '10.00', 'EUR');
+  const doc = JSON.parse(fixture('create-order-response.json')) as Record<string, unknown>;
+  const list = (orders: unknown[], more: Record<string, unknown> = {}) => JSON.stringify({ current_page: 1, per_page: 100, total_orders: orders.length, total_pages: 1, orders, ...more });
+  const parse = (status: number, body: string) => fromLookupResponse(status, body, { order, key: '111', since: NOW });
+
+  it('finds the newest order carrying our order_id', () => {
+    const res = parse(200, list([{ ...doc, id: 540, order_id: 'else' }, doc]));
+    expect(res.ok && res.value.found?.reference).toBe('538');
+  });
+  it('stops at a page that reaches back before the lost attempt, or at the last page', () => {
+    const older = Array.from({ length: 100 }, (_, i) => ({ ...doc, id: i + 1, order_id: 'else', created_at: '2030-03-16T10:00:00+00:00' }));
+    expect(parse(200, list(older, { total_pages: 4 }))).toEqual({ ok: true, value: { more: false } });
+    const newer = older.map((o) => ({ ...o, created_at: '2030-03-17T18:00:00+00:00' }));
+    expect(parse(200, list(newer, { total_pages: 4 }))).toEqual({ ok: true, value: { more: true } });
+    expect(parse(200, list(newer.slice(0, 3)))).toEqual({ ok: true, value: { more: false } });
+  });
+  it('refuses an order under our key that disagrees with the signed order, and an unreadable list', () => {
+    expect(parse(200, list([{ ...doc, price_amount: '10.01' }]))).toMatchObject({ ok: false, error: { kind: 'protocol' } });
+    expect(parse(200, '{"orders":"no"}')).toMatchObject({ ok: false, error: { kind: 'protocol' } });
+    expect(parse(200, list(['x']))).toMatchObject({ ok: false, error: { kind: 'protocol' } });
+    expect(parse(404, '{"message":"Page not found","reason":"PageNotFound"}')).toMatchObject({ ok: false, error: { kind: 'invalid', httpStatus: 404 } });
   });
 });
 

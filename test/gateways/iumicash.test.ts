@@ -242,6 +242,21 @@ describe('iumiCash against its fake', () => {
     expect(ids).toEqual([requestIdFor('same-key'), requestIdFor('same-key')]);
   });
 
+  it('reserves a fresh random RequestId per charge and sends it unchanged; a lost answer is replayed, not repeated', async () => {
+    reset();
+    const g = make();
+    const keys = await Promise.all([g.newIdempotencyKey(sampleOrder()), g.newIdempotencyKey(sampleOrder())]);
+    const [k1, k2] = keys.map((k) => (k.ok ? k.value : ''));
+    expect(k1).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(k2).not.toBe(k1);
+    const order = sampleOrder();
+    fake.loseNextCreate('status-503');
+    expect(await create(g, order, k1)).toMatchObject({ ok: false, error: { kind: 'unavailable', httpStatus: 503 } });
+    const again = await g.createCharge({ order, callbackUrl: CALLBACK_URL, callbackToken: 't', idempotencyKey: k1!, retry: { since: NOW } });
+    expect(again.ok && fake.ordersFor(order.id)).toEqual([again.ok && again.value.reference]);
+    expect(fake.requests.filter((r) => r.target === '/api/v1/orders/').map((r) => r.headers.requestid)).toEqual([k1, k1]);
+  });
+
   it('sends the order where iumiCash reads it', async () => {
     reset();
     const order = sampleOrder(undefined, '7.05', 'SBD');
@@ -323,7 +338,8 @@ describe('iumiCash against its fake', () => {
     expect(!eur.ok && eur.error.message).toContain('items[0].amount.currency_code');
     const order = sampleOrder();
     await create(g, order, 'first');
-    expect(await create(g, order, 'second')).toMatchObject({ ok: false, error: { kind: 'invalid' } }); // duplicate external_id
+    // A duplicate external_id: an order exists that a new RequestId cannot reach, so the charge must stay unresolved.
+    expect(await create(g, order, 'second')).toMatchObject({ ok: false, error: { kind: 'conflict', message: expect.stringContaining('no lookup by external_id') } });
     fake.failNext('token', 500, 'Internal Server Error');
     expect(await create(make())).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
   });
@@ -386,8 +402,8 @@ describe('iumiCash against its fake', () => {
       expect(((await res.json()) as { id: string }).id).toBe(ref);
     }
     fake.advance(86_401);
-    // The replay window is over: the same external_id is now a duplicate the gateway refuses.
-    expect(await create(g, order, 'ttl-key')).toMatchObject({ ok: false, error: { kind: 'invalid', httpStatus: 400 } });
+    // The replay window is over: the same external_id is now a duplicate the gateway refuses (the order exists).
+    expect(await create(g, order, 'ttl-key')).toMatchObject({ ok: false, error: { kind: 'conflict', httpStatus: 400 } });
   });
 
   it('delivers a signed callback that the adapter accepts and answers with OK (§4.6)', async () => {

@@ -10,7 +10,7 @@ import { headersOf, startMugglePayFake, type MugglePayFake } from '../fakes/mugg
 import { mugglepay, PRODUCTION_BASE_URL, type MugglePayConfig } from '../../src/gateways/mugglepay.ts';
 import { chargeStatus, isKnownStatus, STATUS_MAP } from '../../src/gateways/mugglepay-status.ts';
 import { checkOrder, fromCreateResponse, fromFetchResponse, priceLiteral, toCreateRequest, toFetchRequest } from '../../src/gateways/mugglepay-wire.ts';
-import type { CallbackRequest, ChargeOrder, Gateway } from '../../src/gateways/types.ts';
+import type { CallbackRequest, ChargeOrder, CreateChargeInput, Gateway } from '../../src/gateways/types.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 
 gatewayContract({ definition: mugglepay, startFake: startMugglePayFake, outcomes: ['paid', 'expired', 'cancelled', 'underpaid', 'overpaid'] });
@@ -25,11 +25,14 @@ function seedOrder(over: Partial<ChargeOrder> = {}): ChargeOrder {
   return { ...sampleOrder('order_12345', '29.99', 'USD'), urls: { order: [], completed: 'https://yoursite.com/success', cancelled: 'https://yoursite.com/cart' }, ...over };
 }
 function build(order: ChargeOrder, token = 'custom_webhook_token_123') {
-  return toCreateRequest(TARGET, { order, callbackUrl: 'https://yoursite.com/webhooks/payment', callbackToken: token, idempotencyKey: 'k' });
+  return toCreateRequest(TARGET, { order, callbackUrl: 'https://yoursite.com/webhooks/payment', callbackToken: token, idempotencyKey: order.id });
 }
-function gatewayFor(fake: MugglePayFake, log = createMemoryLogger(), over: Partial<MugglePayConfig> = {}, fetchImpl?: typeof fetch) {
-  const deps = { ...contractDeps(log), ...(fetchImpl ? { fetch: fetchImpl } : {}) };
-  const config = { ...(mugglepay.fromEnv(fake.env) as MugglePayConfig), ...over };
+/** A create as the server sends it: MugglePay's key is the order id (merchant_order_id, §3.7). */
+const charge = (g: Gateway, input: Omit<CreateChargeInput, 'idempotencyKey'>) => g.createCharge({ ...input, idempotencyKey: input.order.id });
+function gatewayFor(fake: MugglePayFake, log = createMemoryLogger(), over: Partial<MugglePayConfig> & { timeoutMs?: number } = {}, fetchImpl?: typeof fetch) {
+  const { timeoutMs, ...rest } = over;
+  const deps = { ...contractDeps(log), ...(fetchImpl ? { fetch: fetchImpl } : {}), ...(timeoutMs ? { timeoutMs } : {}) };
+  const config = { ...(mugglepay.fromEnv(fake.env) as MugglePayConfig), ...rest };
   return { gateway: mugglepay.create(config, deps), log, config };
 }
 const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): CallbackRequest => ({
@@ -72,7 +75,7 @@ describe('mugglepay status table (gateways.md §3.4, §5)', () => {
     ];
     it.each(cases)('%s (paid %s) → %s', async (native, paid, common, paidAmount) => {
       const { gateway } = gatewayFor(fake);
-      const created = await gateway.createCharge({ order: sampleOrder(), callbackUrl: CB, callbackToken: 'tok-123456', idempotencyKey: 'k' });
+      const created = await charge(gateway, { order: sampleOrder(), callbackUrl: CB, callbackToken: 'tok-123456' });
       if (!created.ok) throw new Error(created.error.message);
       fake.setStatus(created.value.reference, native, paid);
       const got = await gateway.fetchCharge(created.value.reference);
@@ -82,7 +85,7 @@ describe('mugglepay status table (gateways.md §3.4, §5)', () => {
     });
     it('an undocumented status (UNPAID) is reported as pending, with a warning', async () => {
       const { gateway, log } = gatewayFor(fake);
-      const created = await gateway.createCharge({ order: sampleOrder(), callbackUrl: CB, callbackToken: 'tok-123456', idempotencyKey: 'k' });
+      const created = await charge(gateway, { order: sampleOrder(), callbackUrl: CB, callbackToken: 'tok-123456' });
       if (!created.ok) throw new Error(created.error.message);
       fake.setStatus(created.value.reference, 'UNPAID');
       const got = await gateway.fetchCharge(created.value.reference);
@@ -136,7 +139,7 @@ describe('mugglepay request building (fixtures: CreateOrder seed)', () => {
     try {
       const { gateway } = gatewayFor(fake);
       const order = sampleOrder();
-      const res = await gateway.createCharge({ order, callbackUrl: `${CB}?x=1`, callbackToken: 'cb-token-abcdef', idempotencyKey: 'k' });
+      const res = await charge(gateway, { order, callbackUrl: `${CB}?x=1`, callbackToken: 'cb-token-abcdef' });
       expect(res.ok).toBe(true);
       const [req] = fake.requests;
       expect(req).toMatchObject({ method: 'POST', target: '/v1/orders' });
@@ -147,7 +150,7 @@ describe('mugglepay request building (fixtures: CreateOrder seed)', () => {
         success_url: 'https://shop.example/ok', cancel_url: 'https://shop.example/cancel', token: 'cb-token-abcdef', merchant_token: 'cb-token-abcdef',
       });
       const before = fake.requests.length;
-      const bad = await gateway.createCharge({ order: sampleOrder(undefined, '0.00'), callbackUrl: CB, callbackToken: 't', idempotencyKey: 'k' });
+      const bad = await charge(gateway, { order: sampleOrder(undefined, '0.00'), callbackUrl: CB, callbackToken: 't' });
       expect(!bad.ok && bad.error.kind).toBe('invalid');
       expect(fake.requests).toHaveLength(before);
     } finally {
@@ -199,12 +202,13 @@ describe('mugglepay response parsing (fixtures)', () => {
     const res = fromCreateResponse(http, text, ctx);
     expect(!res.ok && res.error.kind).toBe(kind);
   });
-  it('a repeated merchant_order_id carrying the existing order is reused (WooCommerce, §3.7); without it, declined', () => {
+  it('a repeated merchant_order_id carrying the existing order is reused (WooCommerce, §3.7); without it, a conflict', () => {
     const res = fromCreateResponse(400, fixtureText('merchantid-exist.inferred.json'), ctx);
     expect(res.ok && res.value.reference).toBe('94be2b2a-2905-4857-b701-b04e57e84593');
     const { order: _o, payment_url: _p, ...bare } = fixture('merchantid-exist.inferred.json');
     const refused = fromCreateResponse(400, JSON.stringify(bare), ctx);
-    expect(!refused.ok && refused.error.kind).toBe('declined');
+    // The key is taken and nothing can be adopted: the charge must stay unresolved, never start a second order.
+    expect(!refused.ok && refused.error.kind).toBe('conflict');
   });
   it('GetOrder doc example → pending charge on the invoice page; wrong order → protocol', () => {
     const ref = 'd84cc10f-9e88-4783-9fb0-3a7b9aea8de4';
@@ -296,7 +300,7 @@ describe('mugglepay callbacks (§3.5)', () => {
       const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s as Server, port: info.port }));
     });
     try {
-      const created = await gw.createCharge({ order: sampleOrder(), callbackUrl: `http://127.0.0.1:${port}/opencharge/callbacks/mugglepay`, callbackToken: 'cb-secret-777', idempotencyKey: 'k' });
+      const created = await charge(gw, { order: sampleOrder(), callbackUrl: `http://127.0.0.1:${port}/opencharge/callbacks/mugglepay`, callbackToken: 'cb-secret-777' });
       if (!created.ok) throw new Error(created.error.message);
       fake.settle(created.value.reference, 'paid');
       const res = await fake.sendCallback(created.value.reference);
@@ -359,8 +363,8 @@ describe('mugglepay transport and idempotency', () => {
   it('the same order twice yields the same MugglePay order (merchant_order_id is the key)', async () => {
     const { gateway } = gatewayFor(fake);
     const order = sampleOrder();
-    const a = await gateway.createCharge({ order, callbackUrl: CB, callbackToken: 'tok-aaaaaaa', idempotencyKey: 'k' });
-    const b = await gateway.createCharge({ order, callbackUrl: CB, callbackToken: 'tok-aaaaaaa', idempotencyKey: 'k' });
+    const a = await charge(gateway, { order, callbackUrl: CB, callbackToken: 'tok-aaaaaaa' });
+    const b = await charge(gateway, { order, callbackUrl: CB, callbackToken: 'tok-aaaaaaa' });
     expect(a.ok && b.ok && a.value.reference === b.value.reference).toBe(true);
   });
   it('a malformed reference is not_found without a request', async () => {
@@ -374,7 +378,7 @@ describe('mugglepay transport and idempotency', () => {
     const hang: typeof fetch = (_url, init) =>
       new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
     const { gateway } = gatewayFor(fake, createMemoryLogger(), { timeoutMs: 50 }, hang);
-    const res = await gateway.createCharge({ order: sampleOrder(), callbackUrl: CB, callbackToken: 't', idempotencyKey: 'k' });
+    const res = await charge(gateway, { order: sampleOrder(), callbackUrl: CB, callbackToken: 't' });
     expect(!res.ok && res.error).toMatchObject({ kind: 'unavailable', message: 'MugglePay did not answer within 50 ms' });
   });
   it('does not follow redirects (the token header would travel with them)', async () => {
@@ -409,9 +413,9 @@ describe('mugglepay redaction', () => {
       const badConfig = mugglepay.fromEnv(fake.badEnv)!;
       const bad = mugglepay.create(badConfig, contractDeps(log));
       const callbackToken = 'cb-token-never-logged-42';
-      const ok = await gateway.createCharge({ order: sampleOrder(), callbackUrl: CB, callbackToken, idempotencyKey: 'k' });
+      const ok = await charge(gateway, { order: sampleOrder(), callbackUrl: CB, callbackToken });
       expect(ok.ok).toBe(true);
-      const refused = await bad.createCharge({ order: sampleOrder(), callbackUrl: CB, callbackToken, idempotencyKey: 'k' });
+      const refused = await charge(bad, { order: sampleOrder(), callbackUrl: CB, callbackToken });
       expect(!refused.ok && refused.error.kind).toBe('auth');
       const forged = gateway.parseCallback(post({ order_id: 'abc', status: 'PAID', token: callbackToken, merchant_token: 'x' }));
       expect(forged.ok).toBe(false);

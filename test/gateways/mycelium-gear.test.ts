@@ -37,12 +37,17 @@ function fixtureOrder(amount: string, currency: string, extra: Partial<ChargeOrd
     ...extra,
   };
 }
-const input = (order: ChargeOrder, callbackUrl = CALLBACK_URL): CreateChargeInput => ({ order, callbackUrl, callbackToken: 'tok_0123456789abcdef', idempotencyKey: 'idem-1' });
+/** The key is the keychain_id (§1.10): a fresh one per order, so no two open orders of these tests share an address. */
+let keychains = 1000;
+const input = (order: ChargeOrder, callbackUrl = CALLBACK_URL, keychainId = ++keychains): CreateChargeInput => ({
+  order, callbackUrl, callbackToken: 'tok_0123456789abcdef', idempotencyKey: String(keychainId),
+});
 
 gatewayContract({
   definition: myceliumGear,
   startFake: startMyceliumGearFake,
   outcomes: ['paid', 'expired', 'cancelled', 'underpaid', 'overpaid'],
+  lostAnswer: 'address-held',
 });
 
 describe('mycelium-gear signing (§1.2 vectors)', () => {
@@ -127,7 +132,7 @@ describe('mycelium-gear request building (§1.2, §1.4)', () => {
   const ep = { baseUrl: DEFAULT_BASE, gatewayId: GID };
 
   it('sends a BTC order in satoshis, with the order id, return URL and callback URL where Gear reads them', () => {
-    const req = toCreateRequest(ep, SECRET, input(fixtureOrder('0.00012345', 'BTC')), '1900000000000');
+    const req = toCreateRequest(ep, SECRET, input(fixtureOrder('0.00012345', 'BTC'), CALLBACK_URL, 1), '1900000000000');
     if (!req.ok) throw new Error(req.error.message);
     expect(req.value.method).toBe('POST');
     expect(req.value.url).toBe(`${DEFAULT_BASE}/gateways/${GID}/orders`);
@@ -137,12 +142,12 @@ describe('mycelium-gear request building (§1.2, §1.4)', () => {
     expect(req.value.headers['X-Signature']).toBe(formA(SECRET, 'POST', `/gateways/${GID}/orders`, '1900000000000', req.value.body!));
     const body = JSON.parse(req.value.body!) as Record<string, unknown>;
     expect(body).not.toHaveProperty('order_id'); // §1.4: forbidden (409)
-    expect(body).not.toHaveProperty('keychain_id'); // §1.10: let Gear use last_keychain_id + 1
+    expect(body.keychain_id).toBe(1); // §1.10: the charge's key, so a retry asks for the same address
     expect(req.value.body).not.toContain('tok_0123456789abcdef'); // the callback token is not Gear's business
   });
 
   it('sends a fiat order in major units as written, naming the currency', () => {
-    const req = toCreateRequest(ep, SECRET, input(fixtureOrder('12.50', 'usd')), '1');
+    const req = toCreateRequest(ep, SECRET, input(fixtureOrder('12.50', 'usd'), CALLBACK_URL, 2), '1');
     expect(req.ok && req.value.body).toBe(fixture('create-request-usd.json'));
   });
 
@@ -250,6 +255,78 @@ describe('mycelium-gear request building (§1.2, §1.4)', () => {
   });
 });
 
+describe('mycelium-gear keychain_id as the idempotency key (§1.10)', () => {
+  let fake: MyceliumGearFake;
+  let gw: Gateway;
+  beforeAll(async () => {
+    fake = await startMyceliumGearFake();
+    gw = myceliumGear.create(myceliumGear.fromEnv(fake.env)!, contractDeps());
+  });
+  afterAll(() => fake.close());
+  const keyOf = async (g = gw) => {
+    const k = await g.newIdempotencyKey(sampleOrder());
+    if (!k.ok) throw new Error(k.error.message);
+    return k.value;
+  };
+
+  it('reserves last_keychain_id + 1, unsigned, and never hands out a keychain_id twice', async () => {
+    const before = fake.requests.length;
+    const first = await keyOf();
+    expect(fake.requests.slice(before).map((r) => `${r.method} ${r.target}`)).toEqual([`GET /gateways/${fake.gatewayId}/last_keychain_id`]);
+    expect(fake.requests[before]!.headers).not.toHaveProperty('x-signature');
+    // Two reservations before either order exists (two customers at once) still get different addresses.
+    expect(Number(await keyOf())).toBe(Number(first) + 1);
+  });
+
+  it('goes past a keychain_id another client of the gateway used', async () => {
+    const elsewhere = myceliumGear.create(myceliumGear.fromEnv(fake.env)!, contractDeps());
+    const taken = Number(await keyOf(elsewhere)) + 40;
+    expect((await elsewhere.createCharge(input(sampleOrder(), CALLBACK_URL, taken))).ok).toBe(true);
+    expect(Number(await keyOf())).toBe(taken + 1);
+  });
+
+  it('a retry after a lost answer asks for the same keychain_id: refused while that order is open, then the same address', async () => {
+    const order = sampleOrder();
+    const key = await keyOf();
+    fake.loseNextCreate('status-503');
+    expect(await gw.createCharge(input(order, CALLBACK_URL, Number(key)))).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
+    const [lost] = fake.ordersFor(order.id).map((ref) => fake.orders.get(Number(ref))!);
+    expect(lost!.keychainId).toBe(Number(key));
+    const retry = { ...input(order, CALLBACK_URL, Number(key)), retry: { since: NOW } };
+    const held = await gw.createCharge(retry);
+    expect(held).toMatchObject({ ok: false, error: { kind: 'conflict', httpStatus: 409, message: expect.stringContaining('already in use') } });
+    expect(fake.ordersFor(order.id)).toHaveLength(1); // no second order, no second address
+    fake.settle(String(lost!.id), 'expired');
+    const again = await gw.createCharge(retry);
+    if (!again.ok) throw new Error(again.error.message);
+    const adopted = fake.orders.get(Number(again.value.reference))!;
+    expect(adopted).toMatchObject({ keychainId: lost!.keychainId, address: lost!.address, status: 0 });
+  });
+
+  it('on a first attempt, an address held by another open order is a plain refusal, and the next key moves past it', async () => {
+    const key = Number(await keyOf());
+    expect((await gw.createCharge(input(sampleOrder(), CALLBACK_URL, key))).ok).toBe(true);
+    // Another instance of this server reserved the same keychain_id at the same moment.
+    const twin = await gw.createCharge(input(sampleOrder(), CALLBACK_URL, key));
+    expect(twin).toMatchObject({ ok: false, error: { kind: 'declined', httpStatus: 409 } });
+    expect(Number(await keyOf())).toBeGreaterThan(key);
+  });
+
+  it('refuses a key that is not a keychain_id before sending anything', async () => {
+    const before = fake.requests.length;
+    const res = await gw.createCharge({ ...input(sampleOrder()), idempotencyKey: 'chg_01JX' });
+    expect(res).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining('keychain_id') } });
+    expect(fake.requests.length).toBe(before);
+  });
+
+  it('reports an unreadable last_keychain_id answer as protocol, and an unreachable gateway as unavailable', async () => {
+    const odd = myceliumGear.create(myceliumGear.fromEnv(fake.env)!, { ...contractDeps(), fetch: (async () => new Response('{"last_keychain_id":"x"}')) as unknown as typeof fetch });
+    expect(await odd.newIdempotencyKey(sampleOrder())).toMatchObject({ ok: false, error: { kind: 'protocol' } });
+    const down = myceliumGear.create(myceliumGear.fromEnv({ ...fake.env, OC_GEAR_BASE_URL: 'http://127.0.0.1:9' })!, contractDeps());
+    expect(await down.newIdempotencyKey(sampleOrder())).toMatchObject({ ok: false, error: { kind: 'unavailable' } });
+  });
+});
+
 describe('mycelium-gear response parsing (recorded and documented bodies)', () => {
   const ctx = { baseUrl: DEFAULT_BASE };
 
@@ -302,7 +379,8 @@ describe('mycelium-gear response parsing (recorded and documented bodies)', () =
       expect(err.message).not.toContain('1442215362723');
     }
     expect(errorFor(409, fixture('create-invalid-409.txt'), 'create').message).toContain('amount cannot be nil or less than 0');
-    expect(errorFor(409, 'Invalid order: address is already in use', 'create').kind).toBe('declined');
+    // An open order holds the keychain_id's address: maybe our own lost one (the adapter decides, see "lost answers").
+    expect(errorFor(409, 'Invalid order: address is already in use', 'create').kind).toBe('conflict');
     expect(errorFor(500, 'POST /gateways/x/orders Server Error', 'create').kind).toBe('unavailable');
     expect(errorFor(302, '', 'fetch').kind).toBe('protocol');
   });
@@ -507,7 +585,7 @@ describe('mycelium-gear settings (fromEnv)', () => {
       }) as unknown as typeof fetch,
     };
     const gw = myceliumGear.create(gearConfigFromEnv({ ...valid, OC_GEAR_BASE_URL: 'https://gear.example/api' })!, deps);
-    const res = await gw.createCharge(input(fixtureOrder('12.50', 'USD')));
+    const res = await gw.createCharge(input(fixtureOrder('12.50', 'USD'), CALLBACK_URL, 1)); // the recorded order's keychain_id
     expect(res.ok && res.value.paymentUrl).toBe('https://gear.example/api/pay/0715a28702298669d4ba87acd2f8c4e045faa671ada675b472ead71d548ba0c0');
     expect(calls[0]!.url).toBe(`https://gear.example/api/gateways/${GID}/orders`);
     const headers = calls[0]!.init.headers as Record<string, string>;

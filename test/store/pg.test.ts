@@ -183,7 +183,7 @@ describe.skipIf(!available)('postgres', () => {
     it('keeps one charge per (order, gateway) when both insert at once', async () => {
       const o = newOrder();
       await a.createOrder(o, outbox(o.id, 'order.created', false));
-      const charge = (i: number) => ({ id: `chg_${Date.now()}_${i}`, orderId: o.id, gateway: 'coingate', reference: `r${i}`, paymentUrl: 'https://pay.example/x', status: 'pending', gatewayStatus: 'new', tokenHash: 'ef'.repeat(32), createdAt: T, updatedAt: T });
+      const charge = (i: number) => ({ id: `chg_${Date.now()}_${i}`, orderId: o.id, gateway: 'coingate', reference: `r${i}`, paymentUrl: 'https://pay.example/x', status: 'pending', gatewayStatus: 'new', tokenHash: 'ef'.repeat(32), idempotencyKey: `k${i}`, createdAt: T, updatedAt: T });
       const results = await Promise.all(Array.from({ length: 10 }, (_, i) => both()[i % 2]!.insertCharge(charge(i))));
       const created = results.filter((r) => r.kind === 'created');
       expect(created).toHaveLength(1);

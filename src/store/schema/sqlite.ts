@@ -108,6 +108,8 @@ export const charges = sqliteTable(
     status: text('status').notNull(),
     gatewayStatus: text('gateway_status').notNull(),
     tokenHash: text('token_hash').notNull(),
+    /** Fixed when the slot is reserved; every retry of this (order, gateway) sends it again (RequestId, keychain_id…). */
+    idempotencyKey: text('idempotency_key').notNull().default(''),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -34,7 +34,8 @@ function countdownText(left: number): string {
 }
 
 function PayWith(p: SaleProps) {
-  const charged = new Set(p.charges.map((c) => c.charge.gateway));
+  // A charge still without a link (its create's answer was lost) keeps its button: pressing it resolves that charge.
+  const charged = new Set(p.charges.filter((c) => c.charge.paymentUrl).map((c) => c.charge.gateway));
   const open = p.gateways.filter((g) => !charged.has(g));
   if (open.length === 0) return null;
   return (
