@@ -1,6 +1,7 @@
 // The /inventory document (opencharge.md §2.5): validated once at start-up, prices kept as decimal strings.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseJsonText } from '../json-text.ts';
 
 const item = z
   .object({
@@ -48,11 +49,11 @@ export function parseInventory(json: unknown, ocid: number, source: string): Inv
 }
 
 export function loadInventoryFile(path: string, ocid: number): Inventory {
-  let json: unknown;
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`OC_INVENTORY_FILE (${path}): ${(err as Error).message}`);
+    throw new Error(`OC_INVENTORY_FILE (${path}): cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  return parseInventory(json, ocid, path);
+  return parseInventory(parseJsonText(text, `OC_INVENTORY_FILE: ${path}`), ocid, path);
 }

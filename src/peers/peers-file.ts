@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parsePublicKey } from '../protocol/keys.ts';
+import { parseJsonText } from '../json-text.ts';
 
 /** One known partner. `publicKey` is normalised to the 128-hex form. */
 export interface PeerEntry {
@@ -60,7 +61,7 @@ function describeEntry(source: string, index: number, raw: unknown): string {
   return `${source}: entry [${index}]${label}`;
 }
 
-/** The impure edge: read and decode the file, then hand it to parsePeers. */
+/** The impure edge: read and decode the file (a syntax error says line and column), then hand it to parsePeers. */
 export function loadPeersFile(path: string): PeerEntry[] {
   let text: string;
   try {
@@ -69,11 +70,5 @@ export function loadPeersFile(path: string): PeerEntry[] {
     const code = (err as { code?: unknown }).code;
     throw new Error(`${path}: cannot read peers file (OC_PEERS_FILE)${typeof code === 'string' ? `: ${code}` : ''}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${path}: peers file is not valid JSON: ${(err as Error).message}`);
-  }
-  return parsePeers(json, path);
+  return parsePeers(parseJsonText(text, `OC_PEERS_FILE: ${path}`), path);
 }

@@ -127,10 +127,10 @@ describe('loadPeersFile', () => {
     expect(() => loadPeersFile(path)).toThrow(`${path}: cannot read peers file (OC_PEERS_FILE): ENOENT`);
   });
 
-  it('invalid JSON throws naming the path', () => {
+  it('invalid JSON throws naming the setting, the path, the line and the column', () => {
     const path = join(dir, 'broken.json');
-    writeFileSync(path, '[{"ocid": 1,');
-    expect(() => loadPeersFile(path)).toThrow(`${path}: peers file is not valid JSON`);
+    writeFileSync(path, '[\n  {"ocid": 1,\n');
+    expect(() => loadPeersFile(path)).toThrow(`OC_PEERS_FILE: ${path} is not valid JSON: line 3, column 1: expected a property name in double quotes, found the end of the file`);
   });
 
   it('a bad entry throws naming the path', () => {
