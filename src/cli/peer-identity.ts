@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../config.ts';
 import { devIdentitiesPath, type DevIdentity } from '../identity.ts';
 import { parsePrivateKey } from '../protocol/keys.ts';
+import { keyFromFileText } from '../key-file.ts';
 import { httpUrl, positiveInt, UsageError, type OptionSpecs, type Values } from './args.ts';
 import type { CliIO } from './io.ts';
 
@@ -26,10 +27,11 @@ export function readFileArg(io: CliIO, path: string): Buffer {
   }
 }
 
-/** The key text in a --key-file: bare hex, or the OC_PRIVATE_KEY= line of a .env (keygen's output). */
+/** The key text in a --key-file: bare hex, or keygen's .env lines; the parser OC_PRIVATE_KEY_FILE uses too. */
 export function keyFromFile(io: CliIO, path: string): string {
-  const file = readFileArg(io, path).toString('utf8');
-  return /^\s*OC_PRIVATE_KEY\s*=\s*["']?([^"'\s]*)/m.exec(file)?.[1] ?? file.trim();
+  const key = keyFromFileText(readFileArg(io, path).toString('utf8'));
+  if (!key.ok) throw new UsageError(`--key-file ${path} ${key.reason}`);
+  return key.hex;
 }
 
 export interface SigningIdentity {
