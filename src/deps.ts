@@ -1,4 +1,5 @@
 // buildDeps(config, effects): everything the app needs, built once at start-up (ARCHITECTURE rule 5).
+import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import type { OrderDeps } from './orders/deps.ts';
@@ -32,7 +33,8 @@ export interface BuiltDeps {
 export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps {
   const { backend, note } = selectBackend(config.crypto);
   const identity = resolveIdentity(config, backend, fx.cwd);
-  const peers = identity.peersFile ? loadPeersFile(identity.peersFile) : [];
+  // Relative paths are relative to the working directory the server was started in (like OC_PRIVATE_KEY_FILE).
+  const peers = identity.peersFile ? loadPeersFile(resolve(fx.cwd, identity.peersFile)) : [];
   const resolver = createPeerResolver({
     peers,
     now: fx.now,
@@ -41,7 +43,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     registryUrl: config.registryUrl,
     negativeTtlSeconds: config.peerNegativeTtl,
   });
-  const inventory = config.inventoryFile ? loadInventoryFile(config.inventoryFile, identity.ocid) : undefined;
+  const inventory = config.inventoryFile ? loadInventoryFile(resolve(fx.cwd, config.inventoryFile), identity.ocid) : undefined;
   const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });
   const gateways = enabledGateways(config.gatewayEnv, { fetch: fx.fetch, now: fx.now, randomBytes: fx.randomBytes, log: fx.log, signer });
   const deps: OrderDeps = {

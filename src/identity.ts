@@ -1,17 +1,19 @@
 // Who this merchant is: the configured key and OCID, or on a development first run a generated one (reported).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import type { CryptoBackend } from './protocol/backend.ts';
 import { parsePrivateKey, publicKeyHex } from './protocol/keys.ts';
 import { generatePrivateKey } from './crypto/select.ts';
-import { sqlitePath } from './store/sqlite-path.ts';
+import { defaultDataDir } from './store/sqlite-path.ts';
+import { keyFromFileText } from './key-file.ts';
+import { parseJsonText } from './json-text.ts';
 
 export interface Identity {
   ocid: number;
   privateKey: Uint8Array;
   publicKeyHex: string;
-  /** The peers file to use: the configured one, or the development one written beside the database. */
+  /** The peers file to use: the configured one, or the development one in ./data. */
   peersFile?: string;
   /** Settlement issuers accepted: OC_ACCEPTS, or the development demo issuer. */
   accepts: number[];
@@ -29,24 +31,27 @@ export interface DevIdentity {
   privateKey: string;
 }
 
-/** Folder for development files: beside the SQLite database, else ./data. */
-export function dataDir(config: Config, cwd: string): string {
-  const path = sqlitePath(config.databaseUrl, cwd);
-  return path && path !== ':memory:' ? dirname(path) : resolve(cwd, 'data');
-}
-
-export function devIdentitiesPath(config: Config, cwd: string): string {
-  return resolve(dataDir(config, cwd), 'dev-identities.json');
+/**
+ * The development keys (private keys!) always live in ./data under the working directory, the folder the README
+ * names, wherever OC_DATABASE_URL points: never beside an arbitrary database path.
+ */
+export function devIdentitiesPath(cwd: string): string {
+  return resolve(defaultDataDir(cwd), 'dev-identities.json');
 }
 
 function readKey(config: Config, cwd: string): string | undefined {
   if (config.privateKey) return config.privateKey;
   if (config.privateKeyFile) {
+    const path = resolve(cwd, config.privateKeyFile);
+    let text: string;
     try {
-      return readFileSync(resolve(cwd, config.privateKeyFile), 'utf8').trim();
+      text = readFileSync(path, 'utf8');
     } catch (err) {
-      throw new Error(`OC_PRIVATE_KEY_FILE: cannot read ${config.privateKeyFile} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new Error(`OC_PRIVATE_KEY_FILE: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
+    const key = keyFromFileText(text);
+    if (!key.ok) throw new Error(`OC_PRIVATE_KEY_FILE: ${path} ${key.reason}`);
+    return key.hex;
   }
   return undefined;
 }
@@ -65,12 +70,12 @@ export function resolveIdentity(config: Config, backend: CryptoBackend, cwd: str
     return { ocid: config.ocid, privateKey, publicKeyHex: publicKeyHex(backend.publicKey(privateKey)), peersFile: config.peersFile, accepts: config.accepts, devNotes: [] };
   }
   // Development first run (config refuses this path when OC_ENV=production).
-  const dir = dataDir(config, cwd);
+  const dir = defaultDataDir(cwd);
   mkdirSync(dir, { recursive: true });
   const idsPath = resolve(dir, 'dev-identities.json');
   const notes: string[] = [];
   let ids: DevIdentity[];
-  if (existsSync(idsPath)) ids = JSON.parse(readFileSync(idsPath, 'utf8')) as DevIdentity[];
+  if (existsSync(idsPath)) ids = parseJsonText(readFileSync(idsPath, 'utf8'), idsPath) as DevIdentity[];
   else {
     ids = [
       { name: 'merchant', ocid: config.ocid ?? DEV_MERCHANT_OCID, privateKey: generatePrivateKey() },

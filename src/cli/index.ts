@@ -1,6 +1,6 @@
 // Dispatches `opencharge-merchant <command>`; each command lives in its own file and loads on demand.
 import { closest } from './args.ts';
-import { nodeIO, type CliIO, type Command } from './io.ts';
+import { failureText, nodeIO, type CliIO, type Command } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {
   serve: { summary: 'start the merchant endpoint server (default)', load: () => import('./serve.ts') },
@@ -36,7 +36,7 @@ export async function main(argv: string[], io: CliIO = nodeIO()): Promise<number
   try {
     return await (await cmd.load()).run(rest, io);
   } catch (err) {
-    io.err(`${name}: ${(err as Error).message}`);
+    io.err(failureText(name, err));
     return 1;
   }
 }

@@ -17,3 +17,14 @@ export function nodeIO(): CliIO {
     cwd: process.cwd(),
   };
 }
+
+/**
+ * What a failed command prints on stderr: its message, never a stack trace. A start-up error lists every problem,
+ * one per line, each naming its setting.
+ */
+export function failureText(command: string, err: unknown): string {
+  const lines = (err instanceof Error ? err.message : String(err)).split('\n');
+  if (lines.length === 1) return `${command}: ${lines[0]}`;
+  return [`${command}: ${lines.length} problems:`, ...lines.map((l) => `  ${l}`)].join('\n');
+}
+

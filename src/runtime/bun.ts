@@ -1,5 +1,6 @@
 // The Bun entry: bun:sqlite store and Bun.serve; everything else is shared in start.ts. Run: `bun src/runtime/bun.ts`.
 import { openStoreBun } from '../store/open-bun.ts';
+import { failureText } from '../cli/io.ts';
 import { startRuntime, waitForStopSignal, type FetchHandler, type Listener, type RunningServer, type StartOptions } from './start.ts';
 
 function bunGlobal(): BunGlobal {
@@ -25,7 +26,7 @@ export async function main(): Promise<number> {
   try {
     server = await startBun({ env: process.env, cwd: process.cwd(), print });
   } catch (err) {
-    process.stderr.write(`serve: ${(err as Error).message}\n`);
+    process.stderr.write(failureText('serve', err) + '\n');
     return 1;
   }
   await waitForStopSignal(print);

@@ -1,14 +1,15 @@
-// What every runtime entry shares: config → store → deps → app → listen, the banner, background tasks, clean close.
+// What every runtime entry shares: config → store → listen → deps → app, the banner, background tasks, clean close.
 import { createApp } from '../http/app.ts';
 import { buildDeps } from '../deps.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { loadConfigFromEnv } from './config-file.ts';
+import { checkListenHost, listenError } from './listen-errors.ts';
+import { boundConfig, type Config } from '../config.ts';
 import { startBackground, coreTasks } from './background.ts';
 import { extraRouteGroups, extraTasks } from './extensions.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import type { OpenOptions } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
-import type { Config } from '../config.ts';
 import { maskDbUrl } from '../store/db-url.ts';
 import { pooledRandomBytes } from './random.ts';
 import type { RateLimits } from '../rate-limit/limits.ts';
@@ -57,14 +58,34 @@ export interface RuntimeParts {
 }
 
 export async function startRuntime(o: StartOptions & RuntimeParts): Promise<RunningServer> {
-  const config = loadConfigFromEnv(o.env, o.cwd);
-  const log = o.log ?? createLogger(config.logLevel);
+  const loaded = loadConfigFromEnv(o.env, o.cwd);
+  const log = o.log ?? createLogger(loaded.logLevel);
   const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
-  const store = await o.openStore(config.databaseUrl, { cwd: o.cwd });
-  let built;
+  await checkListenHost(loaded.host);
+  const store = await o.openStore(loaded.databaseUrl, { cwd: o.cwd });
   let limits: RateLimits | undefined;
   try {
-    limits = await openLimits(config, store);
+    limits = await openLimits(loaded, store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  // The app is built once the port is bound: OC_PORT=0 and the default public URL (signed into metadata.json and
+  // every order) need the real one. Only synchronous steps separate the two, so nothing is served half-built.
+  let handle: FetchHandler = () => new Response('starting', { status: 503 });
+  let listener: Listener;
+  try {
+    listener = await o.listen((request, env) => handle(request, env), loaded.host, loaded.port).catch((err: unknown) => {
+      throw listenError(err, loaded.host, loaded.port);
+    });
+  } catch (err) {
+    await limits?.close();
+    await store.close();
+    throw err;
+  }
+  const config = boundConfig(loaded, listener.port);
+  let built;
+  try {
     built = buildDeps(config, store, {
       fetch: globalThis.fetch,
       now: () => Math.floor(Date.now() / 1000),
@@ -74,27 +95,20 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
       limits,
     });
   } catch (err) {
+    await listener.close();
     await limits?.close();
     await store.close();
     throw err;
   }
   const { deps, identity, backendNote } = built;
-  const app = createApp(deps, extraRouteGroups(deps));
-  let listener: Listener;
-  try {
-    listener = await o.listen(app.fetch, config.host, config.port);
-  } catch (err) {
-    await deps.limits.close();
-    await store.close();
-    throw err;
-  }
+  handle = createApp(deps, extraRouteGroups(deps)).fetch;
   const { port } = listener;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   const background = startBackground(deps, [...coreTasks(deps), ...extraTasks(deps)]);
 
   for (const note of identity.devNotes) print(`!! ${note}`);
   print(`opencharge-merchant listening on ${url}${config.basePath}`);
-  print(`  public base URL  ${config.publicBaseUrl}`);
+  for (const line of bannerLines(config)) print(line);
   print(`  OCID             ${identity.ocid}`);
   print(`  public key       ${identity.publicKeyHex}`);
   print(`  crypto backend   ${backendNote}`);
@@ -118,6 +132,18 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
       return closing;
     },
   };
+}
+
+/** Where the public URL, the settings and the console are: what a new user needs to check first. */
+function bannerLines(config: Config): string[] {
+  const { envFile, envFileIgnored, configFile } = config.sources;
+  const ignored = envFileIgnored.length > 0 ? `; ignored, not OC_* settings: ${envFileIgnored.join(', ')}` : '';
+  return [
+    `  public base URL  ${config.publicBaseUrl}${config.publicUrlSource === 'bound address' ? ' (the address bound; set OC_PUBLIC_URL if clients use another)' : ''}`,
+    `  .env             ${envFile ? `${envFile} (the environment wins over it${ignored})` : 'no .env in the working directory'}`,
+    ...(configFile ? [`  OC_CONFIG        ${configFile}`] : []),
+    config.adminToken ? `  console          ${config.publicUrl}/console` : '  console off: set OC_ADMIN_TOKEN (16+ characters) to open the shop console at /console',
+  ];
 }
 
 /** Resolves with the first of SIGTERM/SIGINT after announcing it (what `serve` and the Bun entry print). */

@@ -1,5 +1,4 @@
 // Opens the store named by OC_DATABASE_URL under Bun (file: → bun:sqlite), applying committed migrations.
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Database } from 'bun:sqlite';
@@ -7,7 +6,7 @@ import { drizzle } from 'drizzle-orm/bun-sqlite';
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator';
 import * as schema from './schema/sqlite.ts';
 import { createSqliteStore, type SyncSqlite } from './sqlite.ts';
-import { sqlitePath } from './sqlite-path.ts';
+import { prepareSqliteFolder, sqliteOpenError, sqlitePath } from './sqlite-path.ts';
 import { isPgUrl, maskDbUrl } from './db-url.ts';
 import type { OpenOptions } from './open.ts';
 import type { Store } from './types.ts';
@@ -21,7 +20,12 @@ export const BUN_SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', '
 /** A bun:sqlite connection with the payment pragmas; `strict` makes named parameters bind without their prefix. */
 export function openBunSqliteConnection(path: string): Database {
   const sqlite = new Database(path, { create: true, readwrite: true, strict: true });
-  for (const p of BUN_SQLITE_PRAGMAS) sqlite.exec(`PRAGMA ${p};`);
+  try {
+    for (const p of BUN_SQLITE_PRAGMAS) sqlite.exec(`PRAGMA ${p};`);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
   return sqlite;
 }
 
@@ -34,8 +38,13 @@ export async function openStoreBun(url: string, opts: OpenOptions = {}): Promise
     const { openPgStore } = await import('./pg-connect.ts');
     return openPgStore(url, opts);
   }
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = openBunSqliteConnection(path);
+  prepareSqliteFolder(url, path, cwd);
+  let sqlite: Database;
+  try {
+    sqlite = openBunSqliteConnection(path);
+  } catch (err) {
+    throw sqliteOpenError(url, path, err);
+  }
   // bun:sqlite's run() returns { changes, lastInsertRowid } like better-sqlite3, which createSqliteStore relies on.
   const db = drizzle({ client: sqlite, schema }) as unknown as SyncSqlite;
   if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });

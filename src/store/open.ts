@@ -1,5 +1,4 @@
 // Opens the store named by OC_DATABASE_URL on Node (file: → better-sqlite3, postgres:// → postgres.js), migrated.
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -8,7 +7,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/sqlite.ts';
 import { createSqliteStore, type SyncSqlite } from './sqlite.ts';
 import type { Store } from './types.ts';
-import { sqlitePath } from './sqlite-path.ts';
+import { prepareSqliteFolder, sqliteOpenError, sqlitePath } from './sqlite-path.ts';
 import { isPgUrl, maskDbUrl } from './db-url.ts';
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
@@ -19,7 +18,12 @@ export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'busy
 /** A better-sqlite3 connection with the payment pragmas applied (used by openStore and its test). */
 export function openSqliteConnection(path: string): Database.Database {
   const sqlite = new Database(path);
-  for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+  try {
+    for (const p of SQLITE_PRAGMAS) sqlite.pragma(p);
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
   return sqlite;
 }
 
@@ -33,8 +37,13 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
   const cwd = opts.cwd ?? process.cwd();
   const path = sqlitePath(url, cwd);
   if (path !== undefined) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const sqlite = openSqliteConnection(path);
+    prepareSqliteFolder(url, path, cwd);
+    let sqlite: Database.Database;
+    try {
+      sqlite = openSqliteConnection(path);
+    } catch (err) {
+      throw sqliteOpenError(url, path, err);
+    }
     const db = drizzle(sqlite, { schema }) as unknown as SyncSqlite;
     if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });
     return createSqliteStore(db, () => sqlite.close());
