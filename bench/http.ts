@@ -162,7 +162,7 @@ async function benchBackend(backend: CryptoBackend) {
   const callerPub = publicKeyHex(backend.publicKey((parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key));
   writeFileSync(peers, JSON.stringify([{ ocid: 200, publicKey: callerPub }]));
   // One caller from one address at full speed: the rate limits are off, or the bench would measure 429s.
-  const env = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0' };
+  const env = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.bench.example', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0' };
 
   const [command, args]: [string, string[]] = runtime === 'bun' ? [BUN, ['src/runtime/bun.ts']] : [process.execPath, ['bin/opencharge-merchant.mjs', 'serve']];
   const label = `${runtime}, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, ${instances} instance${instances > 1 ? 's' : ''}`;

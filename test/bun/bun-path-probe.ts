@@ -9,7 +9,17 @@ const lines: string[] = [];
 const server = await startBun({
   cwd: dir,
   print: (l) => lines.push(l),
-  env: { OC_PORT: '0', OC_ENV: 'production', OC_OCID: '500', OC_PRIVATE_KEY: '1'.repeat(64), OC_DATABASE_URL: 'file:./data/probe.db', OC_LOG_LEVEL: 'warn' },
+  env: {
+    OC_PORT: '0',
+    OC_ENV: 'production',
+    OC_OCID: '500',
+    OC_PRIVATE_KEY: '1'.repeat(64),
+    OC_PUBLIC_URL: 'https://pay.shop.example',
+    OC_ACCEPTS: '100',
+    OC_REGISTRY_URL: 'https://registry.example/{ocid}.json',
+    OC_DATABASE_URL: 'file:./data/probe.db',
+    OC_LOG_LEVEL: 'warn',
+  },
 });
 const res = await fetch(`${server.url}/opencharge/orders/ord_missing/status`);
 const report = {

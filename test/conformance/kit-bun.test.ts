@@ -26,7 +26,7 @@ describe('the kit against our server under Bun', () => {
     writeFileSync(peers, JSON.stringify([{ ocid: caller.ocid, publicKey: caller.pub }, { ocid: issuer.ocid, publicKey: issuer.pub }]));
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OC_') && v !== undefined) env[k] = v;
-    Object.assign(env, { OC_ENV: 'production', OC_OCID: '500', OC_PRIVATE_KEY: '11'.repeat(32), OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: String(issuer.ocid), OC_DATABASE_URL: `file:${join(dir, 'kit.db')}` });
+    Object.assign(env, { OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.shop.example', OC_OCID: '500', OC_PRIVATE_KEY: '11'.repeat(32), OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: String(issuer.ocid), OC_DATABASE_URL: `file:${join(dir, 'kit.db')}` });
     child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const port = await new Promise<number>((res, rej) => {
       let out = '';

@@ -58,6 +58,7 @@ function startBunServer(metadataPort: number, extra: Record<string, string> = {}
     OC_OCID: '500',
     OC_PRIVATE_KEY: '1'.repeat(64),
     OC_ENV: 'production',
+    OC_PUBLIC_URL: 'https://pay.shop.example',
     OC_ACCEPTS: String(ISSUER_OCID),
     OC_PEERS_FILE: peers,
     OC_LOG_LEVEL: 'warn',

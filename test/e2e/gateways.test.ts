@@ -22,7 +22,7 @@ import { startIumiCashFake } from '../fakes/iumicash.ts';
 import { startOpenchargeFake } from '../fakes/opencharge.ts';
 
 const TOKEN = 'admin-token-0123456789abcdef';
-const SECRET = 'whsec_' + Buffer.from('shop-secret-for-tests').toString('base64');
+const SECRET = 'whsec_' + Buffer.from('shop-secret-for-gateway-tests').toString('base64');
 
 interface Received {
   headers: Record<string, string>;

@@ -85,6 +85,7 @@ describe.skipIf(!available)('two instances on one PostgreSQL schema', () => {
       OC_OCID: '500',
       OC_PRIVATE_KEY: '11'.repeat(32),
       OC_ENV: 'production',
+      OC_PUBLIC_URL: 'https://pay.shop.example',
       OC_ACCEPTS: String(ISSUER_OCID),
       OC_PEERS_FILE: peers,
       OC_LOG_LEVEL: 'warn',
