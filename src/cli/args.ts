@@ -1,6 +1,7 @@
 // Every command's declared options on node:util parseArgs (strict): typed values, generated --help, "did you mean" on typos.
 import { parseArgs } from 'node:util';
 import type { CliIO, Command } from './io.ts';
+import { closest } from '../suggest.ts';
 
 /** Bad invocation: printed with the usage, exit code 2. */
 export class UsageError extends Error {}
@@ -39,27 +40,6 @@ export interface Parsed<O extends OptionSpecs> {
 }
 
 const HELP_OPTION: OptionSpec = { type: 'boolean', description: 'print this help' };
-
-/** Levenshtein distance, for suggestions. */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
-/** The closest candidate within a third of the word's length (at least one edit), else undefined. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { c: string; d: number } | undefined;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (!best || d < best.d) best = { c, d };
-  }
-  return best && best.d <= Math.max(1, Math.ceil(word.length / 3)) ? best.c : undefined;
-}
 
 function usageLine<O extends OptionSpecs>(spec: CommandSpec<O>): string {
   return `usage: opencharge-merchant ${spec.name}${spec.args ? ` ${spec.args}` : ''}${Object.keys(spec.options).length ? ' [options]' : ''}`;

@@ -1,5 +1,5 @@
 // Dispatches `opencharge-merchant <command>`; each command lives in its own file and loads on demand.
-import { closest } from './args.ts';
+import { closest } from '../suggest.ts';
 import { failureText, nodeIO, type CliIO, type Command } from './io.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Command }> }> = {

@@ -41,8 +41,8 @@ export interface SigningIdentity {
   label: string;
 }
 
-function devIdentity(name: string, config: Config, io: CliIO): { ocid: number; hex: string } {
-  const file = devIdentitiesPath(config, io.cwd);
+function devIdentity(name: string, io: CliIO): { ocid: number; hex: string } {
+  const file = devIdentitiesPath(io.cwd);
   let ids: DevIdentity[];
   try {
     ids = JSON.parse(readFileSync(file, 'utf8')) as DevIdentity[];
@@ -70,7 +70,7 @@ export function signingIdentity(v: Values<typeof IDENTITY_OPTIONS>, config: Conf
   } else {
     const name = v.as ?? fallback;
     if (name === undefined) throw new UsageError('give --as NAME, or --ocid N with --key HEX / --key-file PATH');
-    ({ ocid, hex } = devIdentity(name, config, io));
+    ({ ocid, hex } = devIdentity(name, io));
     label = `${name} (OCID ${ocid})`;
   }
   const key = parsePrivateKey(hex);

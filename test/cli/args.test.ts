@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closest, editDistance } from '../../src/cli/args.ts';
+import { closest, editDistance } from '../../src/suggest.ts';
 import { main } from '../../src/cli/index.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { startServer, closeServers } from '../peers/http-server.ts';
