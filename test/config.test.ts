@@ -1,5 +1,5 @@
 // loadConfig (pure): typos are named with the closest setting, bad values say why, production refuses a useless start.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
@@ -72,6 +72,15 @@ describe('unknown OC_* names (finding 5)', () => {
 
   it('every setting of the schema is known (settings added to the schema are picked up without a list to update)', () => {
     for (const name of ['OC_PORT', 'OC_CONFIG', 'OC_ALLOW_HTTP_PUBLIC_URL', 'OC_WEBHOOK_SCHEDULE', 'OC_TEST_PG_URL']) expect(KNOWN_NAMES.has(name), name).toBe(true);
+  });
+
+  it('every OC_* name the code mentions (src, bin, scripts, bench, Dockerfile) is known', () => {
+    const ROOT = join(import.meta.dirname, '..');
+    const files = ['src', 'bin', 'scripts', 'bench'].flatMap((d) => readdirSync(join(ROOT, d), { recursive: true, encoding: 'utf8' }).map((f) => join(ROOT, d, f)));
+    const mentioned = new Set<string>();
+    for (const f of [...files, join(ROOT, 'Dockerfile')]) if (statSync(f).isFile()) for (const m of readFileSync(f, 'utf8').matchAll(/\bOC_[A-Z0-9_]+/g)) mentioned.add(m[0]);
+    mentioned.delete('OC_PORTT'); // the typo in the error messages' example
+    expect([...mentioned].filter((name) => !KNOWN_NAMES.has(name))).toEqual([]);
   });
 
   it('names without the OC_ prefix in the environment are not ours and are ignored', () => {
