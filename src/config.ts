@@ -36,6 +36,7 @@ const schema = z.object({
   OC_WEBHOOK_URL: z.url().optional(),
   OC_WEBHOOK_SECRET: z.string().min(1).optional(),
   OC_WEBHOOK_SCHEDULE: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated seconds').optional(),
+  OC_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   OC_SWEEP_INTERVAL: z.coerce.number().int().min(1).default(30),
   OC_RATE_LIMIT: z.string().default('100/500'),
   OC_RATE_LIMIT_IP: z.string().default('200/1000'),
@@ -85,6 +86,8 @@ export interface Config {
   webhookSecrets: string[];
   /** Seconds to wait before each retry; the delivery fails after the last one. */
   webhookSchedule: number[];
+  /** How many notifications may be in flight at once. */
+  webhookConcurrency: number;
   sweepInterval: number;
   /** Per caller OCID after authentication (OC_RATE_LIMIT); undefined = off. */
   rateLimit?: RateSetting;
@@ -197,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Record
     webhookUrl: s.OC_WEBHOOK_URL,
     webhookSecrets: s.OC_WEBHOOK_SECRET ? s.OC_WEBHOOK_SECRET.split(',').map((x) => x.trim()).filter(Boolean) : [],
     webhookSchedule: s.OC_WEBHOOK_SCHEDULE ? s.OC_WEBHOOK_SCHEDULE.split(',').map(Number) : DEFAULT_WEBHOOK_SCHEDULE,
+    webhookConcurrency: s.OC_WEBHOOK_CONCURRENCY,
     sweepInterval: s.OC_SWEEP_INTERVAL,
     rateLimit: parseRate(s.OC_RATE_LIMIT, 'OC_RATE_LIMIT'),
     rateLimitIp: parseRate(s.OC_RATE_LIMIT_IP, 'OC_RATE_LIMIT_IP'),
