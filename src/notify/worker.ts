@@ -6,7 +6,7 @@ import { drain } from './drain.ts';
 import { createLoop } from './loop.ts';
 import { postOnce, type PostResult } from './post.ts';
 import { nextAttempt } from './schedule.ts';
-import { signWebhook, webhookKey } from './sign.ts';
+import { createWebhookSigner } from './sign.ts';
 
 export const WEBHOOK_USER_AGENT = 'opencharge-merchant-webhooks/1';
 
@@ -69,8 +69,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
   const concurrency = o.concurrency ?? 8;
   const leaseSeconds = o.leaseSeconds ?? 60;
   const userAgent = o.userAgent ?? WEBHOOK_USER_AGENT;
-  if (secrets.length === 0) throw new Error('OC_WEBHOOK_SECRET: at least one secret is required for webhook delivery');
-  for (const s of secrets) webhookKey(s); // a malformed whsec_ fails at start-up, not at the first attempt
+  const sign = createWebhookSigner(secrets); // a missing or malformed secret fails at start-up, not at the first attempt
   for (const d of schedule) if (!Number.isInteger(d) || d < 0) throw new Error('OC_WEBHOOK_SCHEDULE: each wait must be a whole number of seconds ≥ 0');
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('OC_WEBHOOK_CONCURRENCY: must be a positive integer');
   // Every claimed delivery is attempted at once, so its POST ends (timeout) well before the lease lets another worker in.
@@ -86,7 +85,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       const headers = {
         'content-type': 'application/json',
         'user-agent': userAgent,
-        ...signWebhook({ id: d.event.id, timestamp: startedAt, body, secrets }),
+        ...sign({ id: d.event.id, timestamp: startedAt, body }),
       };
       result = await postOnce(o.fetch, d.url, headers, body, timeoutMs);
     } catch (err) {

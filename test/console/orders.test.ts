@@ -8,7 +8,7 @@ let h: ConsoleHarness;
 let cookie: string;
 const ids: string[] = [];
 beforeAll(async () => {
-  h = await makeConsole({ env: { OC_WEBHOOK_URL: 'http://127.0.0.1:9/hook', OC_WEBHOOK_SECRET: 'whsec_console_test' } });
+  h = await makeConsole({ env: { OC_WEBHOOK_URL: 'http://127.0.0.1:9/hook', OC_WEBHOOK_SECRET: 'whsec_Y29uc29sZSB0ZXN0IHNlY3JldA==' } });
   cookie = await h.login();
   for (let i = 1; i <= 5; i++) {
     h.clock.now = T0 + i;

@@ -8,6 +8,7 @@ import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { createDeliveryWorker, unitRandom } from '../../src/notify/index.ts';
 
 const TOKEN = 'admin-token-0123456789abcdef';
+const SHOP_SECRET = 'whsec_' + Buffer.from('shop secret for the admin tests').toString('base64');
 let h: Harness;
 let server: Server;
 let answer = 500;
@@ -23,7 +24,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: url, OC_WEBHOOK_SECRET: 'shop-secret' }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: url, OC_WEBHOOK_SECRET: SHOP_SECRET }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
 });
 afterAll(async () => {
   await h.close();
@@ -35,7 +36,7 @@ const admin = (path: string, method = 'GET', body?: unknown) =>
 
 describe('failed deliveries through the admin API', () => {
   it('lists a failed delivery and redelivers it', async () => {
-    const worker = createDeliveryWorker({ store: h.store, fetch: globalThis.fetch, now: () => h.clock.now, random: unitRandom((n) => new Uint8Array(randomBytes(n))), log: h.log, secrets: ['shop-secret'], schedule: [] });
+    const worker = createDeliveryWorker({ store: h.store, fetch: globalThis.fetch, now: () => h.clock.now, random: unitRandom((n) => new Uint8Array(randomBytes(n))), log: h.log, secrets: [SHOP_SECRET], schedule: [] });
     const created = (await (await admin('/admin/orders', 'POST', { amount: '3.00', currency: 'USD' })).json()) as { order: { id: string } };
     expect((await worker.runOnce()).failed).toBe(1);
 
