@@ -76,7 +76,7 @@ async function run(concurrency: number) {
       fetch: globalThis.fetch,
       now,
       random: unitRandom((n) => new Uint8Array(randomBytes(n))),
-      log: createLogger('warn'),
+      log: createLogger({ level: 'warn' }),
       secrets: [SECRET],
       schedule: [10],
       concurrency,

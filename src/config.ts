@@ -29,6 +29,7 @@ const schema = z.object({
   OC_CONTACT: z.string().min(1).optional(),
   OC_CRYPTO: z.enum(['auto', 'noble', 'native']).default('auto'),
   OC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  OC_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OC_REGISTRY_URL: z.string().includes('{ocid}', { message: 'must contain {ocid}' }).optional(),
   OC_ALLOW_HTTP_PEERS: z.enum(['0', '1', 'true', 'false']).default('0'),
   OC_PEER_NEGATIVE_TTL: z.coerce.number().int().min(0).max(86400).default(60),
@@ -76,6 +77,8 @@ export interface Config {
   contact?: string;
   crypto: 'auto' | 'noble' | 'native';
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** json: pino lines for log shippers; pretty: pino-pretty for a developer's terminal. */
+  logFormat: 'json' | 'pretty';
   registryUrl?: string;
   allowHttpPeers: boolean;
   /** Seconds a failed key lookup is remembered (no new fetch for that OCID meanwhile); 0 disables. */
@@ -193,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined>, file: Record
     contact: s.OC_CONTACT,
     crypto: s.OC_CRYPTO,
     logLevel: s.OC_LOG_LEVEL,
+    logFormat: s.OC_LOG_FORMAT,
     registryUrl: s.OC_REGISTRY_URL,
     allowHttpPeers: s.OC_ALLOW_HTTP_PEERS === '1' || s.OC_ALLOW_HTTP_PEERS === 'true',
     peerNegativeTtl: s.OC_PEER_NEGATIVE_TTL,

@@ -58,7 +58,7 @@ export interface RuntimeParts {
 
 export async function startRuntime(o: StartOptions & RuntimeParts): Promise<RunningServer> {
   const config = loadConfigFromEnv(o.env, o.cwd);
-  const log = o.log ?? createLogger(config.logLevel);
+  const log = o.log ?? createLogger({ level: config.logLevel, format: config.logFormat });
   const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
   const store = await o.openStore(config.databaseUrl, { cwd: o.cwd });
   let built;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { createWebhookSigner } from '../../src/notify/sign.ts';
 
-// ── copied verbatim from the README section "Notifications to your shop" ──
+// ── copied from the README section "Notifications to your shop" (types added) ──
 /** The event when one of your secrets verifies the raw body; null otherwise. */
 function verifyOpencharge(rawBody: string | Buffer, headers: Record<string, string>, secrets: string[]) {
   for (const secret of secrets) {

@@ -344,7 +344,7 @@ describe('delivery worker: giving up and redelivering', () => {
     clock.now += 30 * 86_400;
     expect(await w.runOnce(), 'a dead letter stays put').toEqual(none);
     expect(shop.hits).toHaveLength(4);
-    expect(w.log.lines.some((l) => l.includes('"level":"error"') && l.includes('redeliver'))).toBe(true);
+    expect(w.log.lines.some((l) => l.includes('"level":50') && l.includes('redeliver'))).toBe(true);
 
     // A manual redeliver while the shop is still down: one more attempt, then failed again (no new schedule).
     expect((await store.redeliver('dlv_1', clock.now))?.status).toBe('pending');
@@ -407,7 +407,7 @@ describe('delivery worker: failures that are not HTTP errors', () => {
     expect(await w.runOnce()).toEqual({ attempted: 1, succeeded: 0, failed: 0, retried: 1 });
     expect(await delivery(store, 'dlv_1')).toMatchObject({ status: 'pending', lastStatus: 410, nextAttemptAt: T0 + 1 });
     const warn = w.log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.status === 410);
-    expect(warn?.level).toBe('warn');
+    expect(warn?.level).toBe(40); // pino's warn
     await addEvent(store, shop.url, 2); // a new event to the same URL still goes out
     await advanceToDue(store, 'dlv_1');
     expect(await w.runOnce()).toEqual({ attempted: 2, succeeded: 2, failed: 0, retried: 0 });
