@@ -42,6 +42,7 @@ export interface DeliveryWorker {
   /** Delivers everything due (payment outcomes first), `concurrency` at a time, until nothing is due or stop(). */
   runOnce(): Promise<RunResult>;
   start(intervalMs: number): void;
+  /** Ends the loop: runs (the one in flight, or later ones) claim nothing more until start(); in-flight attempts are recorded. */
   stop(): Promise<void>;
 }
 
