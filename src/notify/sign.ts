@@ -20,7 +20,7 @@ export function createWebhookSigner(secrets: readonly string[]): WebhookSigner {
   if (secrets.length === 0) throw new Error('OC_WEBHOOK_SECRET: at least one secret is required to sign');
   const hooks = secrets.map((s, i) => {
     if (!WHSEC.test(s) || s.length === 'whsec_'.length) {
-      throw new Error(`OC_WEBHOOK_SECRET: secret ${i + 1} must be whsec_ followed by standard base64 (generate one with: echo whsec_$(openssl rand -base64 32))`);
+      throw new Error(`OC_WEBHOOK_SECRET: secret ${i + 1} must be whsec_ followed by standard base64 (make one with: opencharge-merchant keygen --webhook-secret)`);
     }
     return new Webhook(s);
   });
