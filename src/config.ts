@@ -39,6 +39,7 @@ const schema = z.object({
   OC_CONTACT: z.string().min(1).optional(),
   OC_CRYPTO: z.enum(['auto', 'noble', 'native']).default('auto'),
   OC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  OC_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OC_REGISTRY_URL: z.string().includes('{ocid}', { message: 'must contain {ocid}' }).optional(),
   OC_ALLOW_HTTP_PEERS: flag,
   OC_PEER_NEGATIVE_TTL: z.coerce.number().int().min(0).max(86400).default(60),
@@ -46,6 +47,7 @@ const schema = z.object({
   OC_WEBHOOK_URL: z.url().optional(),
   OC_WEBHOOK_SECRET: z.string().min(1).optional(),
   OC_WEBHOOK_SCHEDULE: z.string().regex(/^\d+(,\d+)*$/, 'comma-separated seconds').optional(),
+  OC_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   OC_SWEEP_INTERVAL: z.coerce.number().int().min(1).default(30),
   OC_RATE_LIMIT: z.string().default('100/500'),
   OC_RATE_LIMIT_IP: z.string().default('200/1000'),
@@ -107,6 +109,8 @@ export interface Config {
   contact?: string;
   crypto: 'auto' | 'noble' | 'native';
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** json: pino lines for log shippers; pretty: pino-pretty for a developer's terminal. */
+  logFormat: 'json' | 'pretty';
   registryUrl?: string;
   allowHttpPeers: boolean;
   /** Seconds a failed key lookup is remembered (no new fetch for that OCID meanwhile); 0 disables. */
@@ -117,6 +121,8 @@ export interface Config {
   webhookSecrets: string[];
   /** Seconds to wait before each retry; the delivery fails after the last one. */
   webhookSchedule: number[];
+  /** How many notifications may be in flight at once. */
+  webhookConcurrency: number;
   sweepInterval: number;
   /** Per caller OCID after authentication (OC_RATE_LIMIT); undefined = off. */
   rateLimit?: RateSetting;
@@ -287,6 +293,7 @@ export function loadConfig(env: Env, layers: ConfigLayers = {}): Config {
     contact: s.OC_CONTACT,
     crypto: s.OC_CRYPTO,
     logLevel: s.OC_LOG_LEVEL,
+    logFormat: s.OC_LOG_FORMAT,
     registryUrl: s.OC_REGISTRY_URL,
     allowHttpPeers: s.OC_ALLOW_HTTP_PEERS === '1' || s.OC_ALLOW_HTTP_PEERS === 'true',
     peerNegativeTtl: s.OC_PEER_NEGATIVE_TTL,
@@ -294,6 +301,7 @@ export function loadConfig(env: Env, layers: ConfigLayers = {}): Config {
     webhookUrl: s.OC_WEBHOOK_URL,
     webhookSecrets: secrets,
     webhookSchedule: s.OC_WEBHOOK_SCHEDULE ? s.OC_WEBHOOK_SCHEDULE.split(',').map(Number) : DEFAULT_WEBHOOK_SCHEDULE,
+    webhookConcurrency: s.OC_WEBHOOK_CONCURRENCY,
     sweepInterval: s.OC_SWEEP_INTERVAL,
     rateLimit: parseRate(s.OC_RATE_LIMIT, 'OC_RATE_LIMIT'),
     rateLimitIp: parseRate(s.OC_RATE_LIMIT_IP, 'OC_RATE_LIMIT_IP'),

@@ -11,7 +11,8 @@ import { jsonText, notFound, onError } from './errors.ts';
 import { publicRoutes } from './routes/public.ts';
 import { signedRoutes, SIGNED_PATHS } from './routes/signed.ts';
 
-
+/** A path longer than this is cut in the access line (a client controls it). */
+const MAX_LOGGED_PATH = 256;
 
 /** Extra route groups mounted by later layers (webhook, admin, callbacks) without touching this file's callers. */
 export type RouteGroup = { path: 'base' | 'root'; app: Hono<AppEnv> };
@@ -26,12 +27,23 @@ const OPS_PATHS = new Set(['/healthz', '/readyz']);
 
 export function createApp(deps: OrderDeps, groups: RouteGroup[] = [], opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  // Request ids correlate an INTERNAL answer with its log line: a random per-process prefix and a counter.
+  // Request ids correlate an INTERNAL answer with its log lines: a random per-process prefix and a counter.
   const idPrefix = bytesToHex(deps.randomBytes(4));
   let requests = 0;
-  app.use('*', async (c, next) => {
-    c.set('requestId', `${idPrefix}-${(++requests).toString(36)}`);
-    await next();
+  app.use('*', (c, next) => {
+    const reqId = `${idPrefix}-${(++requests).toString(36)}`;
+    c.set('requestId', reqId);
+    const started = performance.now();
+    // Every line logged while the request runs carries its reqId; the access line closes it (after onError, if any).
+    return deps.log.withFields({ reqId }, async () => {
+      await next();
+      deps.log.info('request', {
+        method: c.req.method,
+        path: c.req.path.slice(0, MAX_LOGGED_PATH), // the path only: a query may carry a callback token
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+      });
+    });
   });
   app.use('*', closeUnreadBodies);
   const socketAddress = opts.socketAddress ?? runtimeSocketAddress;

@@ -28,12 +28,12 @@ export function failureResponse(f: Failure): Response {
   return errorResponse(f.code, f.message, f.details);
 }
 
-/** Hono onError: known errors become their envelope; anything else is logged with the request id and hidden. */
+/** Hono onError: known errors become their envelope; anything else is logged (its line carries the reqId) and hidden. */
 export function onError(log: Logger) {
   return (err: Error, c: Context): Response => {
     if (err instanceof ApiError) return errorResponse(err.code, err.message, err.details);
     const requestId = c.get('requestId' as never) as string | undefined;
-    log.error('unhandled error', { requestId, method: c.req.method, path: c.req.path, error: err.stack ?? String(err) });
+    log.error('unhandled error', { method: c.req.method, path: c.req.path, error: err.stack ?? String(err) });
     return errorResponse('INTERNAL', 'internal error', requestId ? { requestId } : undefined);
   };
 }

@@ -1,5 +1,5 @@
 // Notifications to the shop: Standard Webhooks signing, the retry schedule and the delivery worker.
-export { signWebhook, verifyWebhook, webhookKey, type WebhookHeaders, type VerifyResult, type VerifyFailure } from './sign.ts';
+export { createWebhookSigner, type WebhookHeaders, type WebhookSigner } from './sign.ts';
 export { nextAttempt, unitRandom } from './schedule.ts';
 export { webhookBody } from './body.ts';
 export { createDeliveryWorker, WEBHOOK_USER_AGENT, type DeliveryWorker, type DeliveryWorkerOptions, type RunResult } from './worker.ts';

@@ -2,10 +2,11 @@
 import type { Logger } from '../log.ts';
 import type { DeliveryRecord, EventRecord, Store } from '../store/types.ts';
 import { scrub, webhookBody } from './body.ts';
+import { drain } from './drain.ts';
 import { createLoop } from './loop.ts';
 import { postOnce, type PostResult } from './post.ts';
 import { nextAttempt } from './schedule.ts';
-import { signWebhook, webhookKey } from './sign.ts';
+import { createWebhookSigner } from './sign.ts';
 
 export const WEBHOOK_USER_AGENT = 'opencharge-merchant-webhooks/1';
 
@@ -22,7 +23,8 @@ export interface DeliveryWorkerOptions {
   /** OC_WEBHOOK_SCHEDULE: seconds before each retry. */
   schedule: readonly number[];
   timeoutMs?: number;
-  batch?: number;
+  /** OC_WEBHOOK_CONCURRENCY: at most this many POSTs in flight (default 8). */
+  concurrency?: number;
   /** How long a claim keeps other workers off a delivery; must outlast the HTTP timeout. */
   leaseSeconds?: number;
   userAgent?: string;
@@ -37,8 +39,10 @@ export interface RunResult {
 }
 
 export interface DeliveryWorker {
+  /** Delivers everything due (payment outcomes first), `concurrency` at a time, until nothing is due or stop(). */
   runOnce(): Promise<RunResult>;
   start(intervalMs: number): void;
+  /** Ends the loop: runs (the one in flight, or later ones) claim nothing more until start(); in-flight attempts are recorded. */
   stop(): Promise<void>;
 }
 
@@ -63,14 +67,13 @@ function hostOf(url: string): string {
 export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
   const { store, log, secrets, schedule } = o;
   const timeoutMs = o.timeoutMs ?? 10_000;
-  const batch = o.batch ?? 20;
+  const concurrency = o.concurrency ?? 8;
   const leaseSeconds = o.leaseSeconds ?? 60;
   const userAgent = o.userAgent ?? WEBHOOK_USER_AGENT;
-  if (secrets.length === 0) throw new Error('OC_WEBHOOK_SECRET: at least one secret is required for webhook delivery');
-  for (const s of secrets) webhookKey(s); // a malformed whsec_ fails at start-up, not at the first attempt
+  const sign = createWebhookSigner(secrets); // a missing or malformed secret fails at start-up, not at the first attempt
   for (const d of schedule) if (!Number.isInteger(d) || d < 0) throw new Error('OC_WEBHOOK_SCHEDULE: each wait must be a whole number of seconds ≥ 0');
-  if (!Number.isInteger(batch) || batch < 1) throw new Error('delivery worker: batch must be a positive integer');
-  // The batch is attempted concurrently, so every POST ends (timeout) well before the lease lets another worker in.
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('OC_WEBHOOK_CONCURRENCY: must be a positive integer');
+  // Every claimed delivery is attempted at once, so its POST ends (timeout) well before the lease lets another worker in.
   if (leaseSeconds * 1000 < timeoutMs + 5000) throw new Error('delivery worker: leaseSeconds must exceed the timeout by at least 5 s');
 
   async function attempt(d: Claimed): Promise<Outcome> {
@@ -83,7 +86,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       const headers = {
         'content-type': 'application/json',
         'user-agent': userAgent,
-        ...signWebhook({ id: d.event.id, timestamp: startedAt, body, secrets }),
+        ...sign({ id: d.event.id, timestamp: startedAt, body }),
       };
       result = await postOnce(o.fetch, d.url, headers, body, timeoutMs);
     } catch (err) {
@@ -118,11 +121,17 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
     return gaveUp ? 'failed' : 'retried';
   }
 
+  let stopping = false;
+
   async function runOnce(): Promise<RunResult> {
-    const t = o.now();
-    const claimed = await store.claimDeliveries(t, t + leaseSeconds, batch);
-    const outcomes = await Promise.all(
-      claimed.map((d) =>
+    const outcomes = await drain({
+      concurrency,
+      stopped: () => stopping,
+      claim: (n) => {
+        const t = o.now();
+        return store.claimDeliveries(t, t + leaseSeconds, n);
+      },
+      run: (d: Claimed) =>
         attempt(d).catch((err: unknown): Outcome => {
           // The POST may have reached the shop; the lease expires and the same event is sent again (at-least-once).
           log.error('webhook attempt not recorded; it will be retried when the lease expires', {
@@ -132,12 +141,21 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
           });
           return 'unrecorded';
         }),
-      ),
-    );
+    });
     const count = (k: Outcome) => outcomes.filter((x) => x === k).length;
-    return { attempted: claimed.length, succeeded: count('succeeded'), failed: count('failed'), retried: count('retried') };
+    return { attempted: outcomes.length, succeeded: count('succeeded'), failed: count('failed'), retried: count('retried') };
   }
 
   const loop = createLoop('webhook delivery', runOnce, log);
-  return { runOnce, start: loop.start, stop: loop.stop };
+  return {
+    runOnce,
+    start(intervalMs) {
+      stopping = false;
+      loop.start(intervalMs);
+    },
+    async stop() {
+      stopping = true; // a run in flight claims nothing more; its attempts finish and are recorded
+      await loop.stop();
+    },
+  };
 }

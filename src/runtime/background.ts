@@ -5,6 +5,8 @@ export interface Task {
   name: string;
   everySeconds: number;
   run: () => Promise<unknown>;
+  /** Asks a long run to wrap up (finish what it started, take nothing new) before shutdown waits for it. */
+  stop?: () => Promise<void>;
 }
 
 export interface Background {
@@ -39,7 +41,7 @@ export function startBackground(deps: OrderDeps, tasks: Task[]): Background {
     async stop() {
       stopped = true;
       for (const t of timers) clearInterval(t);
-      await Promise.allSettled([...running]);
+      await Promise.allSettled([...tasks.map((t) => t.stop?.()), ...running]);
     },
   };
 }

@@ -29,8 +29,10 @@ export function extraTasks(deps: OrderDeps, fetchImpl: typeof fetch = globalThis
       log: deps.log,
       secrets: deps.config.webhookSecrets,
       schedule: deps.config.webhookSchedule,
+      concurrency: deps.config.webhookConcurrency,
     });
-    tasks.push({ name: 'notification delivery', everySeconds: 2, run: () => worker.runOnce() });
+    // Each run drains everything due; the interval is only how soon an idle worker looks again.
+    tasks.push({ name: 'notification delivery', everySeconds: 2, run: () => worker.runOnce(), stop: () => worker.stop() });
   }
   return tasks;
 }

@@ -59,7 +59,7 @@ export interface RuntimeParts {
 
 export async function startRuntime(o: StartOptions & RuntimeParts): Promise<RunningServer> {
   const loaded = loadConfigFromEnv(o.env, o.cwd);
-  const log = o.log ?? createLogger(loaded.logLevel);
+  const log = o.log ?? createLogger({ level: loaded.logLevel, format: loaded.logFormat });
   const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
   await checkListenHost(loaded.host);
   const store = await o.openStore(loaded.databaseUrl, { cwd: o.cwd });

@@ -4,6 +4,7 @@ import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import * as t from './schema/pg.ts';
 import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, ProofVerdict, Store } from './types.ts';
+import { PAYMENT_OUTCOME_EVENTS } from './types.ts';
 import { orderSet } from './order-change.ts';
 import { proofSeen } from './proof-slot.ts';
 
@@ -63,13 +64,6 @@ async function getChargeForOrder(tx: Q, orderId: string, gateway: string): Promi
   if (!storable(orderId, gateway)) return undefined;
   const [row] = await tx.select().from(t.charges).where(and(eq(t.charges.orderId, orderId), eq(t.charges.gateway, gateway)));
   return row as ChargeRecord | undefined;
-}
-
-async function withEvents(tx: Q, rows: Array<typeof t.deliveries.$inferSelect>): Promise<Array<DeliveryRecord & { event: EventRecord }>> {
-  if (rows.length === 0) return [];
-  const events = await tx.select().from(t.events).where(inArray(t.events.id, [...new Set(rows.map((d) => d.eventId))]));
-  const byId = new Map(events.map((e) => [e.id, eventOf(e)]));
-  return rows.map((d) => ({ ...(d as DeliveryRecord), event: byId.get(d.eventId)! }));
 }
 
 export function createPgStore(db: Q, close: () => Promise<void>): Store {
@@ -175,17 +169,18 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
     async claimDeliveries(now, leaseUntil, limit) {
       return db.transaction(async (tx) => {
         // SKIP LOCKED: a row another worker is claiming right now is left to it; once that claim commits,
-        // the re-checked `locked_until <= now` keeps the row out of ours as well.
+        // the re-checked `locked_until <= now` keeps the row out of ours as well. Only delivery rows are locked.
         const due = await tx
-          .select()
+          .select({ d: t.deliveries, e: t.events })
           .from(t.deliveries)
+          .innerJoin(t.events, eq(t.events.id, t.deliveries.eventId))
           .where(and(eq(t.deliveries.status, 'pending'), lte(t.deliveries.nextAttemptAt, now), lte(t.deliveries.lockedUntil, now)))
-          .orderBy(asc(t.deliveries.nextAttemptAt))
+          .orderBy(sql`case when ${inArray(t.events.type, [...PAYMENT_OUTCOME_EVENTS])} then 0 else 1 end`, asc(t.deliveries.nextAttemptAt), asc(t.events.seq))
           .limit(limit)
-          .for('update', { skipLocked: true });
+          .for('update', { of: t.deliveries, skipLocked: true });
         if (due.length === 0) return [];
-        await tx.update(t.deliveries).set({ lockedUntil: leaseUntil }).where(inArray(t.deliveries.id, due.map((d) => d.id)));
-        return withEvents(tx, due.map((d) => ({ ...d, lockedUntil: leaseUntil })));
+        await tx.update(t.deliveries).set({ lockedUntil: leaseUntil }).where(inArray(t.deliveries.id, due.map(({ d }) => d.id)));
+        return due.map(({ d, e }) => ({ ...(d as DeliveryRecord), lockedUntil: leaseUntil, event: eventOf(e) }));
       });
     },
     async finishAttempt(id, leaseUntil, patch) {

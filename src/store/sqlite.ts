@@ -16,6 +16,7 @@ import type {
   ProofRecord,
   Store,
 } from './types.ts';
+import { PAYMENT_OUTCOME_EVENTS } from './types.ts';
 
 export type SyncSqlite = BaseSQLiteDatabase<'sync', { changes: number }, typeof t>;
 
@@ -190,14 +191,15 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
     async claimDeliveries(now, leaseUntil, limit) {
       return db.transaction((tx) => {
         const due = tx
-          .select()
+          .select({ d: t.deliveries, e: t.events })
           .from(t.deliveries)
+          .innerJoin(t.events, eq(t.events.id, t.deliveries.eventId))
           .where(and(eq(t.deliveries.status, 'pending'), lte(t.deliveries.nextAttemptAt, now), lte(t.deliveries.lockedUntil, now)))
-          .orderBy(asc(t.deliveries.nextAttemptAt))
+          .orderBy(sql`case when ${inArray(t.events.type, [...PAYMENT_OUTCOME_EVENTS])} then 0 else 1 end`, asc(t.deliveries.nextAttemptAt), asc(t.events.seq))
           .limit(limit)
           .all();
-        for (const d of due) tx.update(t.deliveries).set({ lockedUntil: leaseUntil }).where(eq(t.deliveries.id, d.id)).run();
-        return withEvent(tx, due.map((d) => ({ ...d, lockedUntil: leaseUntil })));
+        for (const { d } of due) tx.update(t.deliveries).set({ lockedUntil: leaseUntil }).where(eq(t.deliveries.id, d.id)).run();
+        return due.map(({ d, e }) => ({ ...(d as DeliveryRecord), lockedUntil: leaseUntil, event: eventOf(e) }));
       }, { behavior: 'immediate' });
     },
     async finishAttempt(id, leaseUntil, patch) {

@@ -44,6 +44,9 @@ export type EventType =
   | 'order.expired'
   | 'order.cancelled';
 
+/** Payment outcomes: claimed for delivery ahead of every other event, so a flood of `order.created` cannot delay them. */
+export const PAYMENT_OUTCOME_EVENTS: readonly EventType[] = ['order.paid', 'order.paid_late', 'order.payment_mismatch'];
+
 export interface NewEvent {
   id: string;
   orderId: string;
@@ -216,7 +219,10 @@ export interface Store {
 
   listEvents(orderId: string): Promise<EventRecord[]>;
   listDeliveries(q: { status?: DeliveryStatus; orderId?: string; limit: number }): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
-  /** Claims up to `limit` due deliveries (pending, nextAttemptAt ≤ now, not leased) with a lease until `leaseUntil`. */
+  /**
+   * Claims up to `limit` due deliveries (pending, nextAttemptAt ≤ now, not leased) with a lease until `leaseUntil`:
+   * payment outcomes (PAYMENT_OUTCOME_EVENTS) first, then the rest, each oldest due first.
+   */
   claimDeliveries(now: number, leaseUntil: number, limit: number): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
   /**
    * Records one attempt's outcome and releases the lease, only for the holder of that lease (the

@@ -1,6 +1,6 @@
 // The contract every Store implementation passes (ARCHITECTURE rule 11): SQLite now, PostgreSQL and bun:sqlite next.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NewOrder, OrderRecord, Outbox, ProofDecision, Store } from '../../src/store/types.ts';
+import { PAYMENT_OUTCOME_EVENTS, type NewOrder, type OrderRecord, type Outbox, type ProofDecision, type Store } from '../../src/store/types.ts';
 
 const T = 1_800_000_000;
 let n = 0;
@@ -294,6 +294,35 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(again).toMatchObject({ status: 'pending', attempts: 3, nextAttemptAt: T + 100 });
         expect((await store.claimDeliveries(T + 100, T + 160, 1000)).map((d) => d.id)).toContain(id);
         expect(await store.redeliver('dlv_missing', T)).toBeUndefined();
+      });
+
+      it('claims payment outcomes ahead of order.created, each oldest due first, and leases only what it returns', async () => {
+        const now = T + 20_000; // later than any lease the other tests took: every pending delivery here is due
+        const queued = async (type: Outbox['event']['type'], dueAt: number) => {
+          const o = newOrder();
+          const ob = outbox(o.id, type);
+          ob.event.createdAt = dueAt; // a delivery is first due when its event happened
+          await store.createOrder(o, ob);
+          return ob.delivery!.id;
+        };
+        const created = [await queued('order.created', T + 1), await queued('order.created', T + 2), await queued('order.created', T + 3)];
+        const late = await queued('order.paid_late', T + 7);
+        const paid = await queued('order.paid', T + 8);
+        const mismatch = await queued('order.payment_mismatch', T + 9);
+        const all = await store.claimDeliveries(now, now + 60, 10_000);
+        const rank = (type: string) => ((PAYMENT_OUTCOME_EVENTS as readonly string[]).includes(type) ? 0 : 1);
+        const ranks = all.map((d) => rank(d.event.type));
+        expect(ranks, 'every payment outcome before anything else').toEqual([...ranks].sort());
+        const mine = all.map((d) => d.id).filter((id) => [...created, late, paid, mismatch].includes(id));
+        expect(mine).toEqual([late, paid, mismatch, ...created]);
+        expect(all.every((d) => d.lockedUntil === now + 60)).toBe(true);
+        // Two fail and are due again later; the rest succeed. A claim of one then takes the payment outcome.
+        const retry = { status: 'pending' as const, attempts: 1, nextAttemptAt: now + 100, lastAttemptAt: now, lastStatus: 500, lastError: 'HTTP 500' };
+        const done = { ...retry, status: 'succeeded' as const, lastStatus: 200, lastError: null };
+        for (const d of all) expect(await store.finishAttempt(d.id, now + 60, d.id === paid || d.id === created[0] ? retry : done)).toBe(true);
+        const [first, ...rest] = [paid, created[0]!];
+        expect((await store.claimDeliveries(now + 100, now + 160, 1)).map((d) => d.id)).toEqual([first]);
+        expect((await store.claimDeliveries(now + 100, now + 160, 10)).map((d) => d.id)).toEqual(rest);
       });
     });
 

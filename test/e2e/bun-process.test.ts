@@ -32,7 +32,11 @@ interface Running {
   child: ChildProcess;
   port: number;
   output: () => string;
+  /** stderr alone: the log lines. */
+  logs: () => string;
   exited: Promise<number | null>;
+  /** Both pipes read to the end. */
+  closed: Promise<void>;
 }
 
 /** Peers whose key the server must fetch from their metadata (OC_ALLOW_HTTP_PEERS=1): by IP literal and by name. */
@@ -61,12 +65,15 @@ function startBunServer(metadataPort: number, extra: Record<string, string> = {}
     OC_PUBLIC_URL: 'https://pay.shop.example',
     OC_ACCEPTS: String(ISSUER_OCID),
     OC_PEERS_FILE: peers,
-    OC_LOG_LEVEL: 'warn',
+    OC_LOG_LEVEL: 'info',
     OC_ALLOW_HTTP_PEERS: '1',
     ...extra,
   });
   const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const closed = new Promise<void>((r) => child.once('close', () => r()));
+  let logs = '';
+  child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
   return new Promise((resolveStart, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`bun server did not start within 20 s:\n${out}`)), 20_000);
@@ -75,7 +82,7 @@ function startBunServer(metadataPort: number, extra: Record<string, string> = {}
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\/opencharge/.exec(out);
       if (m && out.includes('gateways')) {
         clearTimeout(timer);
-        resolveStart({ child, port: Number(m[1]), output: () => out, exited });
+        resolveStart({ child, port: Number(m[1]), output: () => out, logs: () => logs, exited, closed });
       }
     };
     child.stdout!.on('data', onData);
@@ -198,6 +205,16 @@ describe('bun src/runtime/bun.ts', () => {
     expect(code, server.output()).toBe(0);
     expect(server.output()).toMatch(/received SIGTERM/);
     expect(server.output()).toMatch(/stopped\n?$/);
+  });
+
+  it('logged pino lines on stderr, the proof line and its access line sharing a reqId (pino under Bun)', async () => {
+    await server.closed;
+    const lines = server.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) expect(l).toMatchObject({ level: expect.any(Number), time: expect.any(Number), pid: server.child.pid, hostname: expect.any(String), msg: expect.any(String) });
+    const proof = lines.find((l) => l.msg === 'transfer proof' && l.txid === 'tx_bun_e2e');
+    expect(proof?.reqId).toEqual(expect.any(String));
+    expect(lines.find((l) => l.msg === 'request' && l.reqId === proof!.reqId)).toMatchObject({ method: 'POST', path: '/opencharge/transfer/webhook', status: 200 });
+    expect(lines.filter((l) => l.msg === 'request' && l.status === 401)).toHaveLength(1);
   });
 });
 

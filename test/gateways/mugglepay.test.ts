@@ -90,7 +90,7 @@ describe('mugglepay status table (gateways.md §3.4, §5)', () => {
       fake.setStatus(created.value.reference, 'UNPAID');
       const got = await gateway.fetchCharge(created.value.reference);
       expect(got.ok && got.value).toMatchObject({ status: 'pending', gatewayStatus: 'UNPAID' });
-      expect(log.lines.some((l) => l.includes('"level":"warn"') && l.includes('undocumented status'))).toBe(true);
+      expect(log.lines.some((l) => l.includes('"level":40') && l.includes('undocumented status'))).toBe(true);
     });
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../src/notify');
 const files = readdirSync(dir).filter((f) => f.endsWith('.ts'));
 const PURE = ['sign.ts', 'schedule.ts', 'body.ts'];
-const IMPURE = [/\bprocess\./, /Date\.now/, /new Date\(/, /Math\.random/, /\bfetch\(/, /\bconsole\./, /setTimeout|setInterval/];
+const IMPURE = [/\bprocess\./, /Date\.now/, /new Date\(\s*\)/, /Math\.random/, /\bfetch\(/, /\bconsole\./, /setTimeout|setInterval/];
 const ANYWHERE = [/Date\.now/, /Math\.random/, /\bprocess\.env/, /\bconsole\./, /globalThis\.fetch/];
 
 describe.each(files)('src/notify/%s', (file) => {

@@ -6,14 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.ts';
-import type { DeliveryRecord, EventType, NewOrder, Store } from '../../src/store/types.ts';
+import { PAYMENT_OUTCOME_EVENTS, type DeliveryRecord, type EventType, type NewOrder, type Store } from '../../src/store/types.ts';
 import { createMemoryLogger } from '../../src/log.ts';
-import { createDeliveryWorker, verifyWebhook, WEBHOOK_USER_AGENT, type DeliveryWorkerOptions, type VerifyResult } from '../../src/notify/index.ts';
+import { dropSchema, freshSchema, pgAvailable } from '../helpers/pg-schema.ts';
+import { createDeliveryWorker, WEBHOOK_USER_AGENT, type DeliveryWorkerOptions } from '../../src/notify/index.ts';
+import { verifyAt, type Verified } from '../helpers/webhooks.ts';
 
 const T0 = 1_800_000_000;
 const KEY_B64 = Buffer.from('0123456789abcdef0123456789abcdef').toString('base64');
 const NEW_SECRET = `whsec_${KEY_B64}`;
-const OLD_SECRET = 'old-plain-secret-value';
+const OLD_KEY_B64 = Buffer.from('the previous key, before rotation').toString('base64');
+const OLD_SECRET = `whsec_${OLD_KEY_B64}`;
 const SECRETS = [NEW_SECRET, OLD_SECRET];
 const SCHEDULE = [1, 2, 3];
 
@@ -22,8 +25,8 @@ interface Hit {
   timestamp: string;
   body: string;
   headers: IncomingHttpHeaders;
-  verifiedNew: VerifyResult;
-  verifiedOld: VerifyResult;
+  verifiedNew: Verified;
+  verifiedOld: Verified;
   answered: number | 'hang';
 }
 
@@ -50,6 +53,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const pg = await pgAvailable('test/notify/worker.test.ts');
 const dbUrl = () => 'file:' + join(dir, 'notify.db');
 
 async function open(): Promise<Store> {
@@ -58,7 +62,7 @@ async function open(): Promise<Store> {
   return store;
 }
 
-/** A shop endpoint: verifies each notification with both secrets (separately), records it, answers per `respond`. */
+/** A shop endpoint: verifies each notification with the official library, once per secret, records it, answers per `respond`. */
 async function receiver(respond: Responder): Promise<Receiver> {
   const hits: Hit[] = [];
   const rec: Receiver = { url: '', hits, respond, close: async () => undefined };
@@ -73,8 +77,8 @@ async function receiver(respond: Responder): Promise<Receiver> {
         timestamp: String(h['webhook-timestamp']),
         body,
         headers: h,
-        verifiedNew: verifyWebhook({ headers: h, body, secrets: [NEW_SECRET], now: clock.now }),
-        verifiedOld: verifyWebhook({ headers: h, body, secrets: [OLD_SECRET], now: clock.now }),
+        verifiedNew: verifyAt(NEW_SECRET, body, h, clock.now),
+        verifiedOld: verifyAt(OLD_SECRET, body, h, clock.now),
         answered: 0,
       };
       hits.push(hit);
@@ -96,6 +100,11 @@ async function receiver(respond: Responder): Promise<Receiver> {
 }
 
 async function addEvent(store: Store, url: string, n: number, type: EventType = 'order.created'): Promise<void> {
+  const r = await store.createOrder(...orderWithEvent(url, n, type));
+  expect(r.kind).toBe('created');
+}
+
+function orderWithEvent(url: string, n: number, type: EventType): Parameters<Store['createOrder']> {
   const orderId = `ord_${n}`;
   const order: NewOrder = {
     id: orderId,
@@ -111,8 +120,49 @@ async function addEvent(store: Store, url: string, n: number, type: EventType = 
     responseBody: '{}',
   };
   const data = JSON.stringify({ order: { id: orderId, amount: '12.50', currency: 'USD', note: 'naïve ☕' } });
-  const r = await store.createOrder(order, { event: { id: `evt_${n}`, orderId, type, createdAt: clock.now, data }, delivery: { id: `dlv_${n}`, url } });
-  expect(r.kind).toBe('created');
+  return [order, { event: { id: `evt_${n}`, orderId, type, createdAt: clock.now, data }, delivery: { id: `dlv_${n}`, url } }];
+}
+
+/** `count` order.created events from `from` on, queued together (the SQLite store commits them as one group). */
+async function addFlood(store: Store, url: string, from: number, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 250) {
+    const chunk = Array.from({ length: Math.min(250, count - i) }, (_, k) => store.createOrder(...orderWithEvent(url, from + i + k, 'order.created')));
+    expect((await Promise.all(chunk)).every((r) => r.kind === 'created')).toBe(true);
+  }
+}
+
+/** Holds every answer until `n` requests are waiting (or `total` have arrived), then answers them all 200. */
+function gate(n: number, total: number) {
+  let held: Array<() => void> = [];
+  let arrived = 0;
+  let opened: () => void;
+  const firstOpen = new Promise<void>((r) => (opened = r));
+  const respond: Responder = () =>
+    new Promise<number>((resolve) => {
+      arrived++;
+      held.push(() => resolve(200));
+      if (held.length >= n || arrived >= total) {
+        const go = held;
+        held = [];
+        opened();
+        for (const g of go) g();
+      }
+    });
+  return { respond, firstOpen };
+}
+
+/** The real fetch, counting how many of the worker's requests are open at once. */
+function countingFetch() {
+  const c = { open: 0, max: 0 };
+  const fetchFn: typeof fetch = async (input, init) => {
+    c.max = Math.max(c.max, ++c.open);
+    try {
+      return await globalThis.fetch(input, init);
+    } finally {
+      c.open--;
+    }
+  };
+  return Object.assign(c, { fetch: fetchFn });
 }
 
 function worker(store: Store, extra: Partial<DeliveryWorkerOptions> = {}) {
@@ -199,6 +249,83 @@ describe('delivery worker: retries until the shop answers 2xx', () => {
   });
 });
 
+describe('delivery worker: bounded concurrency', () => {
+  it('keeps at most `concurrency` POSTs in flight and more than one, until everything due is delivered', async () => {
+    const store = await open();
+    const total = 30;
+    const g = gate(4, total);
+    const shop = await receiver(g.respond);
+    let waiting = 0;
+    let maxWaiting = 0;
+    shop.respond = async (hit, nth) => {
+      maxWaiting = Math.max(maxWaiting, ++waiting);
+      const answer = await g.respond(hit, nth);
+      waiting--;
+      return answer;
+    };
+    for (let n = 1; n <= total; n++) await addEvent(store, shop.url, n);
+    const counted = countingFetch();
+    const w = worker(store, { concurrency: 4, fetch: counted.fetch });
+    const result = await w.runOnce();
+    expect(counted.max, 'the worker never had more than 4 open').toBe(4);
+    expect(maxWaiting, 'the shop saw 4 requests open at once').toBe(4);
+    expect(result, 'one run drains the queue').toEqual({ attempted: total, succeeded: total, failed: 0, retried: 0 });
+    expect(new Set(shop.hits.map((h) => h.id)).size).toBe(total);
+  });
+
+  it('concurrency 1 sends one at a time', async () => {
+    const store = await open();
+    const shop = await receiver(() => 200);
+    for (let n = 1; n <= 5; n++) await addEvent(store, shop.url, n);
+    const counted = countingFetch();
+    expect(await worker(store, { concurrency: 1, fetch: counted.fetch }).runOnce()).toMatchObject({ attempted: 5, succeeded: 5 });
+    expect(counted.max).toBe(1);
+  });
+
+  it('refuses a concurrency that is not a positive integer, naming the setting', async () => {
+    const store = await open();
+    for (const concurrency of [0, -1, 1.5]) expect(() => worker(store, { concurrency })).toThrow(/OC_WEBHOOK_CONCURRENCY/);
+  });
+});
+
+/**
+ * Thousands of order.created queued first, then one of each payment outcome: the first batch the shop receives
+ * (the worker's first `concurrency` requests, held open until all have arrived) holds all three.
+ */
+async function paymentOutcomesFirst(store: Store): Promise<void> {
+  const flood = 2000;
+  const g = gate(8, Number.MAX_SAFE_INTEGER);
+  const shop = await receiver(g.respond);
+  await addFlood(store, shop.url, 1, flood);
+  const outcomes = PAYMENT_OUTCOME_EVENTS.map((type, i) => ({ type, n: flood + 1 + i }));
+  for (const { type, n } of outcomes) await addEvent(store, shop.url, n, type);
+  const w = worker(store, { concurrency: 8 });
+  w.start(1000);
+  await g.firstOpen;
+  const firstBatch = shop.hits.map((h) => h.id);
+  await w.stop(); // stop claiming; the batch in flight is answered and recorded
+  expect(firstBatch).toHaveLength(8);
+  for (const { n } of outcomes) expect(firstBatch, `evt_${n} in the first batch`).toContain(`evt_${n}`);
+  expect(firstBatch.filter((id) => Number(id.slice(4)) <= flood), 'then order.created').toHaveLength(5);
+  for (const { n } of outcomes) expect(await delivery(store, `dlv_${n}`)).toMatchObject({ status: 'succeeded', attempts: 1 });
+}
+
+describe('delivery worker: payment outcomes go out ahead of order.created', () => {
+  it('on SQLite: order.paid, order.paid_late and order.payment_mismatch queued behind 2,000 order.created arrive in the first batch', async () => {
+    await paymentOutcomesFirst(await open());
+  });
+
+  it.skipIf(!pg)('on PostgreSQL: the same', async () => {
+    const { schema, url } = freshSchema();
+    const store = await openStore(url);
+    cleanups.push(async () => {
+      await store.close();
+      await dropSchema(schema);
+    });
+    await paymentOutcomesFirst(store);
+  });
+});
+
 describe('delivery worker: giving up and redelivering', () => {
   it('marks the delivery failed after the last scheduled attempt; redeliver gets it attempted again', async () => {
     const store = await open();
@@ -217,7 +344,7 @@ describe('delivery worker: giving up and redelivering', () => {
     clock.now += 30 * 86_400;
     expect(await w.runOnce(), 'a dead letter stays put').toEqual(none);
     expect(shop.hits).toHaveLength(4);
-    expect(w.log.lines.some((l) => l.includes('"level":"error"') && l.includes('redeliver'))).toBe(true);
+    expect(w.log.lines.some((l) => l.includes('"level":50') && l.includes('redeliver'))).toBe(true);
 
     // A manual redeliver while the shop is still down: one more attempt, then failed again (no new schedule).
     expect((await store.redeliver('dlv_1', clock.now))?.status).toBe('pending');
@@ -280,7 +407,7 @@ describe('delivery worker: failures that are not HTTP errors', () => {
     expect(await w.runOnce()).toEqual({ attempted: 1, succeeded: 0, failed: 0, retried: 1 });
     expect(await delivery(store, 'dlv_1')).toMatchObject({ status: 'pending', lastStatus: 410, nextAttemptAt: T0 + 1 });
     const warn = w.log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.status === 410);
-    expect(warn?.level).toBe('warn');
+    expect(warn?.level).toBe(40); // pino's warn
     await addEvent(store, shop.url, 2); // a new event to the same URL still goes out
     await advanceToDue(store, 'dlv_1');
     expect(await w.runOnce()).toEqual({ attempted: 2, succeeded: 2, failed: 0, retried: 0 });
@@ -348,7 +475,7 @@ describe('delivery worker: durability', () => {
     const a = await open();
     const b = await open(); // a second connection to the same file
     for (let n = 1; n <= 8; n++) await addEvent(a, shop.url, n);
-    const workers = [worker(a, { batch: 3 }), worker(a, { batch: 3 }), worker(b, { batch: 3 })];
+    const workers = [worker(a, { concurrency: 3 }), worker(a, { concurrency: 3 }), worker(b, { concurrency: 3 })];
     let attempted = 0;
     for (let round = 0; round < 20; round++) {
       const results = await Promise.all(workers.map((w) => w.runOnce()));
@@ -370,7 +497,7 @@ describe('delivery worker: secrets and the loop', () => {
     const store = await open();
     const shop = await receiver(() => 500);
     const url = shop.url + '?token=url-token-123';
-    const echo = createServer((_req, res) => res.writeHead(500).end(`config dump: secret=${OLD_SECRET} key=${KEY_B64}`));
+    const echo = createServer((_req, res) => res.writeHead(500).end(`config dump: secret=${OLD_SECRET} key=${KEY_B64} old=${OLD_KEY_B64}`));
     await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise<void>((r) => echo.close(() => r())));
     const echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/x`;
@@ -385,7 +512,7 @@ describe('delivery worker: secrets and the loop', () => {
     expect(stored.lastError).toContain('[redacted]');
     const text = w.log.lines.join('\n') + JSON.stringify(await store.listDeliveries({ limit: 10 }).then((ds) => ds.map((d) => d.lastError)));
     expect(w.log.lines.length).toBeGreaterThan(3);
-    for (const s of [NEW_SECRET, KEY_B64, OLD_SECRET]) expect(text).not.toContain(s);
+    for (const s of [NEW_SECRET, KEY_B64, OLD_SECRET, OLD_KEY_B64]) expect(text).not.toContain(s);
     expect(w.log.lines.join('\n')).not.toContain('url-token-123');
   });
 

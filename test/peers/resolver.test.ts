@@ -148,7 +148,7 @@ describe('metadata peers', () => {
     m.state.status = 500;
     const { resolver, log, advance } = setup({ peers: [{ ocid: 8, metadataUrl: `${m.base}/m.json?token=s3cret` }] });
     expect(await resolver.resolve(8)).toEqual({ ok: false, code: 'METADATA_UNAVAILABLE', reason: 'the key of OCID 8 could not be resolved' });
-    const warn = log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 'warn');
+    const warn = log.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.level === 40);
     expect(warn).toMatchObject({ msg: 'peer metadata fetch failed', ocid: 8, url: `${m.base}/m.json`, reason: 'HTTP 500' });
     expect(log.lines.join('\n')).not.toContain('s3cret');
     m.state.status = 200;
@@ -234,7 +234,7 @@ describe('registry', () => {
     const r = await registry({ '/ocid/5': { status: 500, body: 'oops' } });
     const { resolver, log } = setup({ registryUrl: `${r.base}/ocid/{ocid}` });
     expect(await resolver.resolve(5)).toEqual({ ok: false, code: 'METADATA_UNAVAILABLE', reason: 'the key of OCID 5 could not be resolved' });
-    expect(log.lines.some((l) => l.includes('"level":"warn"') && l.includes('registry lookup failed') && l.includes('registry: HTTP 500'))).toBe(true);
+    expect(log.lines.some((l) => l.includes('"level":40') && l.includes('registry lookup failed') && l.includes('registry: HTTP 500'))).toBe(true);
   });
 
   it('a registry answer without metadataUrl → METADATA_UNAVAILABLE', async () => {
