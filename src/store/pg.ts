@@ -1,12 +1,13 @@
 // The Store on PostgreSQL (postgres.js through drizzle): the SQLite store's semantics, safe across processes.
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import * as t from './schema/pg.ts';
-import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, ProofVerdict, Store } from './types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, OrderStatus, Outbox, ProofOutcome, ProofRecord, ProofVerdict, SearchQuery, Store, TestOrderMark } from './types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from './types.ts';
 import { orderSet } from './order-change.ts';
 import { proofSeen } from './proof-slot.ts';
+import { memoNeedle, searchable } from './test-mark.ts';
 
 /** The database or a transaction on it: every helper below runs on either. */
 type Q = PgDatabase<PostgresJsQueryResultHKT, typeof t>;
@@ -66,6 +67,23 @@ async function getChargeForOrder(tx: Q, orderId: string, gateway: string): Promi
   return row as ChargeRecord | undefined;
 }
 
+/** An order carries the test mark (types.ts TestOrderMark); starts_with/strpos compare case-sensitively as on SQLite. */
+const marked = (m: TestOrderMark) =>
+  sql`(${t.orders.reference} is not null and starts_with(${t.orders.reference}, ${m.referencePrefix}::text) and strpos(${t.orders.orderJson}, ${memoNeedle(m)}::text) > 0)`;
+const contains = (col: typeof t.orders.id | typeof t.orders.reference, text: string) => sql`strpos(lower(${col}), lower(${text}::text)) > 0`;
+
+/** The filters listOrders and searchOrders share. */
+const orderFilters = (q: { status?: OrderStatus; hide?: TestOrderMark }): Array<SQL | undefined> => [
+  q.status ? eq(t.orders.status, q.status) : undefined,
+  q.hide ? not(marked(q.hide)) : undefined,
+];
+
+/** Exact id first, then exact reference, then partial matches (SearchQuery). */
+function searchWhere(q: SearchQuery) {
+  const hit = or(eq(t.orders.id, q.text), eq(t.orders.reference, q.text), contains(t.orders.id, q.text), contains(t.orders.reference, q.text));
+  return { where: and(...orderFilters(q), hit), rank: sql`case when ${t.orders.id} = ${q.text}::text then 0 when ${t.orders.reference} = ${q.text}::text then 1 else 2 end` };
+}
+
 export function createPgStore(db: Q, close: () => Promise<void>): Store {
   return {
     dialect: 'postgres',
@@ -108,8 +126,13 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
       return (await db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(limit)) as OrderRecord[];
     },
     async listOrders(q) {
-      const where = and(q.status ? eq(t.orders.status, q.status) : undefined, q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
+      const where = and(...orderFilters(q), q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
       return (await db.select().from(t.orders).where(where).orderBy(desc(t.orders.seq)).limit(q.limit)) as OrderRecord[];
+    },
+    async searchOrders(q) {
+      if (!searchable(q.text)) return [];
+      const { where, rank } = searchWhere(q);
+      return (await db.select().from(t.orders).where(where).orderBy(rank, desc(t.orders.seq)).limit(q.limit)) as OrderRecord[];
     },
     async changeOrder(id, change, outbox) {
       return db.transaction(async (tx) => {

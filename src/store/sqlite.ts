@@ -1,9 +1,10 @@
 // The Store on SQLite through drizzle's synchronous drivers (better-sqlite3 on Node, bun:sqlite on Bun).
-import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as t from './schema/sqlite.ts';
 import { orderSet } from './order-change.ts';
 import { proofSeen } from './proof-slot.ts';
+import { memoNeedle, searchable } from './test-mark.ts';
 import type {
   ChargeRecord,
   DeliveryRecord,
@@ -11,10 +12,13 @@ import type {
   NonceClaim,
   OrderChange,
   OrderRecord,
+  OrderStatus,
   Outbox,
   ProofOutcome,
   ProofRecord,
+  SearchQuery,
   Store,
+  TestOrderMark,
 } from './types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from './types.ts';
 
@@ -80,6 +84,23 @@ function createGroupCommit(db: SyncSqlite) {
     });
 }
 
+/** An order carries the test mark (types.ts TestOrderMark); substr/instr compare case-sensitively, unlike LIKE. */
+const marked = (m: TestOrderMark) =>
+  sql`(${t.orders.reference} is not null and substr(${t.orders.reference}, 1, length(${m.referencePrefix})) = ${m.referencePrefix} and instr(${t.orders.orderJson}, ${memoNeedle(m)}) > 0)`;
+const contains = (col: typeof t.orders.id | typeof t.orders.reference, text: string) => sql`instr(lower(${col}), lower(${text})) > 0`;
+
+/** The filters listOrders and searchOrders share. */
+const orderFilters = (q: { status?: OrderStatus; hide?: TestOrderMark }): Array<SQL | undefined> => [
+  q.status ? eq(t.orders.status, q.status) : undefined,
+  q.hide ? not(marked(q.hide)) : undefined,
+];
+
+/** Exact id first, then exact reference, then partial matches (SearchQuery). */
+function searchWhere(q: SearchQuery) {
+  const hit = or(eq(t.orders.id, q.text), eq(t.orders.reference, q.text), contains(t.orders.id, q.text), contains(t.orders.reference, q.text));
+  return { where: and(...orderFilters(q), hit), rank: sql`case when ${t.orders.id} = ${q.text} then 0 when ${t.orders.reference} = ${q.text} then 1 else 2 end` };
+}
+
 export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
   const q = prepareHotPath(db);
   const groupCommit = createGroupCommit(db);
@@ -139,8 +160,13 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
       return db.select().from(t.orders).where(eq(t.orders.reference, reference)).orderBy(desc(t.orders.seq)).limit(limit).all() as OrderRecord[];
     },
     async listOrders(q) {
-      const where = and(q.status ? eq(t.orders.status, q.status) : undefined, q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
+      const where = and(...orderFilters(q), q.beforeSeq ? lt(t.orders.seq, q.beforeSeq) : undefined);
       return db.select().from(t.orders).where(where).orderBy(desc(t.orders.seq)).limit(q.limit).all() as OrderRecord[];
+    },
+    async searchOrders(q) {
+      if (!searchable(q.text)) return [];
+      const { where, rank } = searchWhere(q);
+      return db.select().from(t.orders).where(where).orderBy(rank, desc(t.orders.seq)).limit(q.limit).all() as OrderRecord[];
     },
     async changeOrder(id, change, outbox) {
       return db.transaction((tx) => {

@@ -170,10 +170,30 @@ export interface ChargeRecord {
   updatedAt: number;
 }
 
+/**
+ * How test orders are told from real ones: the reference begins with `referencePrefix` and the signed order
+ * JSON carries exactly `memo` (the conformance kit marks every order it creates so: conformance/marker.ts).
+ * Both compare case-sensitively, the same on every dialect (store/test-mark.ts).
+ */
+export interface TestOrderMark {
+  referencePrefix: string;
+  memo: string;
+}
+
 export interface ListQuery {
   status?: OrderStatus;
   /** Exclusive upper bound on `seq` (newest first). */
   beforeSeq?: number;
+  /** Leaves out the orders carrying this mark. */
+  hide?: TestOrderMark;
+  limit: number;
+}
+
+export interface SearchQuery {
+  /** An order id or reference, or a part of one (parts match ignoring ASCII case). */
+  text: string;
+  status?: OrderStatus;
+  hide?: TestOrderMark;
   limit: number;
 }
 
@@ -201,6 +221,12 @@ export interface Store {
   /** Up to `limit` orders whose `reference` equals this text, newest first (more than one: the reference is ambiguous). */
   findOrdersByReference(reference: string, limit: number): Promise<OrderRecord[]>;
   listOrders(q: ListQuery): Promise<OrderRecord[]>;
+  /**
+   * Up to `limit` orders found by `text`: the order with exactly that id first, then those with exactly that
+   * reference, then those whose id or reference contains it, each group newest first. The text is only ever
+   * a bound parameter; a text no stored key can hold (NUL) finds nothing.
+   */
+  searchOrders(q: SearchQuery): Promise<OrderRecord[]>;
   /** Conditional update + outbox in one transaction; undefined when the order was no longer in `from`. */
   changeOrder(id: string, change: OrderChange, outbox: Outbox[]): Promise<OrderRecord | undefined>;
   /** Pending orders with expiresAt < now, oldest first (the expiry sweep). */

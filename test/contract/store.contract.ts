@@ -168,6 +168,54 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.listOrders({ status: 'pending', limit: 500 })).map((o) => o.id)).not.toContain(ids[0]);
       });
 
+      it('hides the orders carrying a test mark (reference prefix and memo both), case-sensitively', async () => {
+        const mark = { referencePrefix: uid('mk'), memo: 'Test mark memo' };
+        const memoJson = (id: string, memo: string) => JSON.stringify({ id, memo, accepts: [100] });
+        const make = async (reference: string | null, memo: string) => {
+          const o = newOrder({ currency: 'XTM', reference });
+          await store.createOrder({ ...o, orderJson: memoJson(o.id, memo) }, outbox(o.id, 'order.created', false));
+          return o.id;
+        };
+        const marked = await make(`${mark.referencePrefix}_1`, mark.memo);
+        const onlyRef = await make(`${mark.referencePrefix}_2`, 'a real memo');
+        const onlyMemo = await make('till-7', mark.memo);
+        const upper = await make(`${mark.referencePrefix.toUpperCase()}_3`, mark.memo);
+        const noRef = await make(null, mark.memo);
+        const all = (await store.listOrders({ limit: 500 })).map((o) => o.id);
+        expect(all).toEqual(expect.arrayContaining([marked, onlyRef, onlyMemo, upper, noRef]));
+        const shown = (await store.listOrders({ limit: 500, hide: mark })).map((o) => o.id);
+        expect(shown).not.toContain(marked);
+        expect(shown).toEqual(expect.arrayContaining([onlyRef, onlyMemo, upper, noRef]));
+        expect((await store.searchOrders({ text: mark.referencePrefix, limit: 50 })).map((o) => o.id)).toContain(marked);
+        expect((await store.searchOrders({ text: mark.referencePrefix, hide: mark, limit: 50 })).map((o) => o.id)).not.toContain(marked);
+      });
+
+      it('searches by id or reference: the exact id first, then exact references, then partial matches, newest first', async () => {
+        const tag = uid('srch');
+        const target = newOrder({ id: `${tag}_A`, reference: 'unrelated' });
+        const byRef = newOrder({ reference: `${tag}_A` });
+        const partialRef = newOrder({ reference: `Table ${tag.toUpperCase()} window` });
+        const partialId = newOrder({ id: `${tag}_A_2` });
+        for (const o of [target, byRef, partialRef, partialId]) await store.createOrder(o, outbox(o.id, 'order.created', false));
+        expect((await store.searchOrders({ text: `${tag}_A`, limit: 10 })).map((o) => o.id)).toEqual([target.id, byRef.id, partialId.id]);
+        expect((await store.searchOrders({ text: tag, limit: 10 })).map((o) => o.id)).toEqual([partialId.id, partialRef.id, byRef.id, target.id]);
+        expect((await store.searchOrders({ text: tag, limit: 2 })).map((o) => o.id)).toEqual([partialId.id, partialRef.id]);
+        await store.changeOrder(partialRef.id, { from: 'pending', to: 'cancelled' }, []);
+        expect((await store.searchOrders({ text: tag, status: 'cancelled', limit: 10 })).map((o) => o.id)).toEqual([partialRef.id]);
+      });
+
+      it('treats search text as text: wildcards, quotes, NUL and odd unicode match only themselves and never throw', async () => {
+        const o = newOrder({ reference: uid('ref_50%_off') });
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        expect((await store.searchOrders({ text: '50%_off', limit: 10 })).map((x) => x.id)).toEqual([o.id]);
+        for (const text of ['%', '_', '\\', "' or 1=1 --", 'x\u0000y', '\u{1F600}', '\uD800']) {
+          const found = await store.searchOrders({ text, limit: 500 });
+          for (const r of found) expect(`${r.id} ${r.reference ?? ''}`.toLowerCase(), JSON.stringify(text)).toContain(text.toLowerCase());
+        }
+        expect(await store.searchOrders({ text: 'x\u0000y', limit: 10 })).toEqual([]);
+        expect(await store.searchOrders({ text: uid('none'), limit: 10 })).toEqual([]);
+      });
+
       it('lists pending orders past expiry for the sweep', async () => {
         const o = newOrder({ expiresAt: T - 1 });
         await store.createOrder(o, outbox(o.id, 'order.created', false));
