@@ -4,6 +4,7 @@ import { AMOUNT_RE } from '../protocol/amount.ts';
 import { fail, isObject, skip, type Json } from './assert.ts';
 import type { Exchange } from './client.ts';
 import type { Kit, SignOverrides } from './context.ts';
+import { KIT_MARK, kitReference } from './marker.ts';
 
 export type MetadataFacts =
   | { ok: true; exchange: Exchange; doc: Json; config: Json; key: Uint8Array; endpoint: string; currencies: string[]; accepts: number[] }
@@ -117,7 +118,7 @@ export function createTargetFacts(kit: Kit, merchantOcidOption: number | undefin
       const ocid = await merchantOcid();
       const body: Json = { id: `conf_${kit.hex(10)}` };
       if (ocid !== undefined) body.ocid = ocid;
-      body.reference = `conf_ref_${kit.hex(6)}`;
+      body.reference = kitReference('ref', kit.hex(6));
       if (inv.present) {
         const item = orderableItem(inv.items);
         if (!item) skip('no inventory item can be ordered (every item is out of stock or has min_qty > max_qty)');
@@ -127,7 +128,7 @@ export function createTargetFacts(kit: Kit, merchantOcidOption: number | undefin
         body.currency = await facts.currency();
         body.items = [{ id: 'conformance-item-1', name: 'Conformance probe', quantity: 1, price: '12' }];
       }
-      body.memo = 'Opencharge conformance kit';
+      body.memo = KIT_MARK.memo;
       for (const [k, v] of Object.entries(over)) {
         if (v === undefined) delete body[k];
         else body[k] = v;

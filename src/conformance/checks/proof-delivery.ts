@@ -2,6 +2,7 @@
 // other signature encodings of one proof (PROFILE §4).
 import { envelopeProblem, expect, expectError, type Json } from '../assert.ts';
 import { check, type Check } from '../check.ts';
+import { kitReference } from '../marker.ts';
 import type { Exchange } from '../client.ts';
 import { deliver, expectAccepted, expectStatus, payable, proofFor, sign, statusOf } from './proof-support.ts';
 
@@ -52,7 +53,7 @@ export const proofDeliveryChecks: Check[] = [
     expect(body.paidAt !== timestamp, `status.paidAt is the proof's future timestamp ${timestamp}`, e);
   }),
   check('proofs.ambiguous-reference', 'a valid proof whose to.reference two orders carry (and no order id) pays neither', 'PROFILE §4 (references)', async (kit) => {
-    const reference = `conf_shared_${kit.hex(8)}`;
+    const reference = kitReference('shared', kit.hex(8));
     const a = await payable(kit, { reference });
     const b = await payable(kit, { reference });
     const proof: Json = proofFor(kit, b, { to: { ocid: b.order.ocid, reference } });

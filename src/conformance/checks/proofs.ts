@@ -1,6 +1,7 @@
 // proofs.*: valid transfer proofs on POST /transfer/webhook — accepted, replayed, late (PROFILE §4; opencharge.md §5).
 import { envelopeProblem, expect, expectError, skip, type Json } from '../assert.ts';
 import { check, type Check } from '../check.ts';
+import { kitReference } from '../marker.ts';
 import { deliver, expectAccepted, expectStatus, needIssuer, paidWith, payable, proofFor, sign, statusOf, HOOK } from './proof-support.ts';
 import { waitPast } from './shared.ts';
 
@@ -53,7 +54,7 @@ export const proofChecks: Check[] = [
     await expectStatus(kit, p.created.id, 'paid', 'a proof with an equal amount');
   }),
   check('proofs.match-by-reference', "a proof whose to.reference is the order's reference (not its id) pays that order", 'PROFILE §4; opencharge.md §5.3 step 7, §9.18', async (kit) => {
-    const reference = `conf_ref_${kit.hex(8)}`;
+    const reference = kitReference('ref', kit.hex(8));
     const p = await payable(kit, { reference });
     const proof = proofFor(kit, p, { to: { ocid: p.order.ocid, reference } });
     expectAccepted(await deliver(kit, { proof, signature: sign(p.issuer, proof, 'B') }), proof.txid);
