@@ -68,6 +68,31 @@ async function serveConsole(o: Parameters<typeof makeConsole>[0] = {}, coingate?
   return { h, base, close: async () => { await new Promise((r) => server.close(r)); await h.close(); } };
 }
 
+const PHONE = { width: 390, height: 844 };
+
+/** No horizontal scrolling at phone width. */
+async function fitsPhone(page: Page, what: string) {
+  expect.soft(await page.evaluate(() => document.documentElement.scrollWidth), what).toBeLessThanOrEqual(PHONE.width);
+}
+
+const inView = (b: { x: number; y: number; width: number; height: number } | null) => !!b && b.width > 0 && b.x >= 0 && b.x + b.width <= PHONE.width;
+
+async function navInView(page: Page) {
+  for (const link of await page.locator('header.bar a, header.bar button').all()) expect.soft(inView(await link.boundingBox()), `nav: ${await link.textContent()}`).toBe(true);
+}
+
+/** The cells of these columns (found by their header text) in the orders table's row are visible inside the viewport. */
+async function columnsInView(page: Page, row: number, headers: string[]) {
+  const names = (await page.locator('#orders thead th').allTextContents()).map((t) => t.trim());
+  for (const h of headers) {
+    const col = names.indexOf(h);
+    expect(col, `column ${h} in ${JSON.stringify(names)}`).toBeGreaterThanOrEqual(0);
+    const cell = page.locator(`#orders tbody tr:nth-child(${row + 1}) > td:nth-child(${col + 1})`);
+    expect(await cell.isVisible(), `${h} of row ${row}`).toBe(true);
+    expect.soft(inView(await cell.boundingBox()), `${h} of row ${row} inside 0-${PHONE.width}px`).toBe(true);
+  }
+}
+
 async function login(page: Page, base: string) {
   await page.goto(`${base}/console/login`);
   await page.fill('#token', TOKEN);
@@ -143,6 +168,9 @@ describe.skipIf(!present)('console in a real browser', () => {
       expect(await page.locator('#order-qr').isVisible()).toBe(false);
       expect(await page.locator('.done-mark').isVisible()).toBe(true);
       expect(await page.textContent('#paid-at')).toMatch(/UTC$/);
+      // The live script relabels the amount too: a paid sale never says "Amount due".
+      expect(await page.textContent('#amount-label')).toBe('Paid');
+      expect(await page.evaluate(() => document.body.innerText)).not.toContain('Amount due');
       await page.screenshot({ path: `${SHOTS}console-paid.png` });
 
       await page.click('text=Orders');
@@ -156,6 +184,53 @@ describe.skipIf(!present)('console in a real browser', () => {
       expect(await page.textContent('#proofs')).toContain('tx_browser_1');
       await page.screenshot({ path: `${SHOTS}console-order.png`, fullPage: true });
 
+      expect(cspErrors).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('works on a 390 px phone: nothing overflows, the nav wraps, Amount and Status stay in view, the paid sale says Paid', async () => {
+    const s = await serveConsole();
+    try {
+      const page = await browser.newPage({ viewport: { width: PHONE.width, height: PHONE.height }, isMobile: true, hasTouch: true });
+      await login(page, s.base);
+      for (const [amount, currency, reference] of [['4.20', 'USD', 'till-4.20'], ['18.00', 'EUR', 'a-rather-long-shop-reference-2027-01-15-0001']]) await s.h.order({ amount, currency, reference });
+      const short = await s.h.order({ amount: '5.00', currency: 'USD', reference: 'till-5.00', memo: 'Counter' });
+      expect((await s.h.pay(short, { amount: '4.00' })).status).toBe(400);
+      await fitsPhone(page, 'point of sale form');
+      await navInView(page);
+
+      await page.fill('#amount', '12.50');
+      await page.fill('#memo', 'Table 4');
+      await Promise.all([page.waitForURL(/\/console\/pos\/ord_[0-9a-f]+$/), page.click('button.charge')]);
+      const orderId = page.url().split('/').pop()!;
+      await expect.poll(() => page.locator('#order-qr svg').isVisible()).toBe(true);
+      expect.soft(await page.locator('#amount-label').count(), 'the amount has its label').toBe(1);
+      await fitsPhone(page, 'sale screen');
+      await page.screenshot({ path: `${SHOTS}console-pos-phone.png` });
+
+      const body = JSON.stringify(makeProof(orderId, { amount: '12.50', timestamp: s.h.clock.now, txid: 'tx_phone_1' }));
+      expect((await fetch(`${s.base}${HOOK}`, { method: 'POST', headers: s.h.headersFor('POST', HOOK, body, { ocid: ISSUER_OCID, key: ISSUER.priv }), body })).status).toBe(200);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Paid', undefined, { timeout: 10_000 });
+      expect.soft(await page.evaluate(() => document.body.innerText), 'the paid screen').not.toContain('Amount due');
+      await fitsPhone(page, 'paid screen');
+      await page.screenshot({ path: `${SHOTS}console-paid-phone.png` });
+
+      await page.goto(`${s.base}/console/orders`);
+      await fitsPhone(page, 'orders list');
+      await navInView(page);
+      for (const row of [0, 1, 2, 3]) await columnsInView(page, row, ['Amount', 'Status']);
+      await page.screenshot({ path: `${SHOTS}console-orders-phone.png`, fullPage: true });
+
+      await page.goto(`${s.base}/console/orders/${orderId}`);
+      await fitsPhone(page, 'order page');
+      await page.screenshot({ path: `${SHOTS}console-order-phone.png`, fullPage: true });
+      // Unfolded, the technical details scroll inside their own boxes: the page still fits.
+      for (const d of await page.locator('details').all()) await d.evaluate((e) => e.setAttribute('open', ''));
+      await fitsPhone(page, 'order page with every detail open');
+      await page.goto(`${s.base}/console/orders/${short}`);
+      await fitsPhone(page, 'order page of a payment mismatch');
       expect(cspErrors).toEqual([]);
     } finally {
       await s.close();

@@ -31,7 +31,7 @@ describe('order list', () => {
   it('lists orders newest first with amount, currency, status, flags and times', async () => {
     const html = await page('/console/orders');
     expect(rowIds(html)).toEqual([...ids].reverse());
-    expect(html).toContain('<td class="num">5.00</td><td>EUR</td>');
+    expect(html).toContain('<td class="num amount">5.00 EUR</td>');
     expect(html).toMatch(/<span class="badge paid">paid<\/span>/);
     expect(html).toContain('payment mismatch');
     expect(html).toContain('<time datetime="2027-01-15T08:00:02.000Z">2027-01-15 08:00:02</time>');
@@ -96,7 +96,7 @@ describe('order detail', () => {
     expect(await page(`/console/orders/${id}`)).toContain('B: keys sorted at every level');
     const short = await page(`/console/orders/${ids[2]}`);
     expect(short).toContain('amount_mismatch');
-    expect(short).toContain('payment mismatch');
+    expect(short).toContain('Payment mismatch');
   });
 
   it('offers cancel (with CSRF) and "show at the till" for a pending order, and cancels it', async () => {
@@ -118,6 +118,141 @@ describe('order detail', () => {
     const res = await h.get('/console/orders/ord_nope', cookie);
     expect(res.status).toBe(404);
     expect(await res.text()).toContain('Order not found');
+  });
+});
+
+describe('search', () => {
+  it('has a search box that keeps what was typed (escaped)', async () => {
+    const html = await page('/console/orders?q=%3Cb%3Ex%22');
+    expect(html).toContain('<input type="search" id="q" name="q" value="&lt;b&gt;x&quot;"');
+    expect(html).not.toContain('<b>x"');
+  });
+
+  it('finds an order by its exact id, then by reference, then by a part of either', async () => {
+    expect(rowIds(await page(`/console/orders?q=${ids[2]}`))).toEqual([ids[2]]);
+    expect(rowIds(await page('/console/orders?q=ref-4'))).toEqual([ids[3]]);
+    expect(rowIds(await page('/console/orders?q=%20REF-4%20'))).toEqual([ids[3]]);
+    const some = rowIds(await page('/console/orders?q=ref-'));
+    expect(some).toEqual(expect.arrayContaining(ids.slice(0, 5)));
+    // An order whose reference is another order's id: the order with that id comes first.
+    const echo = await h.order({ amount: '1.50', currency: 'USD', reference: ids[0] });
+    expect(rowIds(await page(`/console/orders?q=${ids[0]}`))).toEqual([ids[0], echo]);
+    await h.post(`/console/orders/${echo}/cancel`, { _csrf: await h.csrf(cookie) }, cookie);
+  });
+
+  it('combines with the status filter and keeps both in the links', async () => {
+    expect(rowIds(await page('/console/orders?q=ref-&status=paid'))).toEqual([ids[1]]);
+    const html = await page('/console/orders?q=ref-&status=paid');
+    expect(html).toContain('href="/console/orders?status=pending&amp;q=ref-"');
+  });
+
+  it('says so when nothing matches, and finds nothing for text no id or reference can hold', async () => {
+    for (const q of ['no-such-order', '%00', '%25', '%27%20or%201%3D1%20--', '%ED%A0%80']) {
+      const html = await page(`/console/orders?q=${q}`);
+      expect(rowIds(html), q).toEqual([]);
+      expect(html, q).toContain('No orders match');
+    }
+  });
+
+  it('refuses an over-long search with the reason (400) and lists nothing', async () => {
+    const res = await h.get(`/console/orders?q=${'x'.repeat(257)}`, cookie);
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('The search text is too long: at most 256 characters.');
+    expect(rowIds(html)).toEqual([]);
+  });
+});
+
+describe('the order page for a shop owner', () => {
+  let itemsId: string;
+  beforeAll(async () => {
+    itemsId = await h.order({ amount: '7.00', currency: 'USD', reference: 'table-4', memo: 'Table 4, no onions', items: [{ id: 'latte', name: 'Latte', quantity: 2, price: '3.50' }] });
+    expect((await h.pay(itemsId, { txid: 'tx_summary', amount: '7.00' }, 'B')).status).toBe(200);
+  });
+  const section = (html: string, id: string) => {
+    const at = html.indexOf(`<section id="${id}"`);
+    expect(at, id).toBeGreaterThan(-1);
+    return html.slice(at, html.indexOf('</section>', at));
+  };
+
+  it('leads with a summary: amount, status in words, memo, items with quantities, times', async () => {
+    const html = await page(`/console/orders/${itemsId}`);
+    const summary = unescape(section(html, 'summary'));
+    expect(summary).toContain('7.00 USD');
+    expect(summary).toContain('>Paid<');
+    expect(summary).toContain('Table 4, no onions');
+    expect(summary).toMatch(/<td class="num">2<\/td><td>Latte<\/td><td class="num">3\.50 USD<\/td>/);
+    for (const label of ['Created', 'Expires', 'Paid at', 'Reference']) expect(summary).toContain(`<dt>${label}</dt>`);
+    expect(html.indexOf('<section id="summary"')).toBeLessThan(html.indexOf('id="order-json"'));
+  });
+
+  it('says who paid and how: the issuer, the transaction, the proof verdict in words', async () => {
+    const payment = unescape(section(await page(`/console/orders/${itemsId}`), 'payment'));
+    expect(payment).toContain('Paid by issuer OCID 100');
+    expect(payment).toContain('tx_summary');
+    expect(payment).toContain('accepted: it paid the order');
+    expect(payment).toContain('B: keys sorted at every level');
+  });
+
+  it('folds the signed order JSON, its signature and the proofs below the summary', async () => {
+    const html = await page(`/console/orders/${itemsId}`);
+    const folded = (marker: string) => {
+      const at = html.indexOf(marker);
+      expect(at, marker).toBeGreaterThan(-1);
+      const open = html.lastIndexOf('<details', at);
+      expect(open, marker).toBeGreaterThan(html.indexOf('</section>', html.indexOf('<section id="summary"')));
+      expect(html.slice(open, at), marker).not.toContain('</details>');
+    };
+    folded('id="order-json"');
+    folded('id="order-signature"');
+    folded('id="proofs"');
+  });
+
+  it('puts the flags in words: a short payment is a payment mismatch, and the refused amount is shown', async () => {
+    const html = unescape(await page(`/console/orders/${ids[2]}`));
+    const summary = section(html, 'summary');
+    expect(summary).toContain('Waiting for payment');
+    expect(summary).toContain('Payment mismatch: a payment arrived that does not match this order');
+    const payment = section(html, 'payment');
+    expect(payment).toContain('refused: the amount differs from the order');
+    expect(payment).toContain('2.99 USD');
+    expect(payment).toContain('No payment has settled this order yet.');
+  });
+
+  it('names the gateway when a gateway charge paid the order', async () => {
+    const id = await h.order({ amount: '9.00', currency: 'USD' });
+    const charge = { id: `chg_${id}`, orderId: id, gateway: 'coingate', reference: 'INV-77', paymentUrl: 'https://pay.example/inv/77', status: 'created', gatewayStatus: 'new', tokenHash: 'ff', createdAt: h.clock.now, updatedAt: h.clock.now };
+    await h.store.insertCharge(charge);
+    await h.store.settleCharge(charge.id, 'created', { status: 'paid', gatewayStatus: 'paid', updatedAt: h.clock.now }, () => ({
+      change: { from: 'pending', to: 'paid', paidAt: h.clock.now, txid: 'coingate:INV-77' },
+      outbox: [],
+    }));
+    const payment = unescape(section(await page(`/console/orders/${id}`), 'payment'));
+    expect(payment).toContain('Paid through CoinGate');
+    expect(payment).toContain('INV-77');
+  });
+
+  it('keeps the actions together (show at the till, cancel) in their own area', async () => {
+    const id = await h.order({ amount: '2.00', currency: 'USD' });
+    const actions = section(await page(`/console/orders/${id}`), 'actions');
+    expect(actions).toContain(`href="/console/pos/${id}"`);
+    expect(actions).toContain(`action="/console/orders/${id}/cancel"`);
+  });
+
+  it('never fails on stored order JSON it cannot read: not JSON, odd memo and items', async () => {
+    const odd = [
+      'not json {',
+      JSON.stringify({ memo: 42, items: 'latte' }),
+      JSON.stringify({ memo: { a: 1 }, items: [null, 5, { quantity: 'many', name: { x: 1 }, price: [] }, { id: 'x', quantity: 1e308 }] }),
+      JSON.stringify([1, 2]),
+      'null',
+    ];
+    for (const [i, orderJson] of odd.entries()) {
+      const id = `ord_odd_${i}_${Date.now()}`;
+      const o = { id, callerOcid: 0, requestHash: 'h', amount: '1.00', currency: 'USD', reference: null, createdAt: T0, expiresAt: T0 + 60, orderJson, signature: 'ab'.repeat(65), responseBody: '{}' };
+      await h.store.createOrder(o, { event: { id: `evt_${id}`, orderId: id, type: 'order.created', createdAt: T0, data: 'not json' } });
+      for (const path of [`/console/orders/${id}`, `/console/pos/${id}`, '/console/orders', `/console/orders?q=${id}`]) expect((await h.get(path, cookie)).status, `${path} ${orderJson}`).toBe(200);
+    }
   });
 });
 

@@ -117,6 +117,16 @@ describe('live status', () => {
     expect(html).toContain('<div id="status" class="status paid" role="status" aria-live="polite">Paid</div>');
   });
 
+  it('labels the amount "Amount due" while pending and "Paid" once paid (never "Amount due" on a paid sale)', async () => {
+    const id = await chargeOk({ amount: '4.40', currency: 'USD' });
+    const pending = await (await h.get(`/console/pos/${id}`, cookie)).text();
+    expect(pending).toContain('<p id="amount-label" class="muted">Amount due</p>');
+    expect((await h.pay(id, { amount: '4.40', txid: 'tx_label' })).status).toBe(200);
+    const paid = await (await h.get(`/console/pos/${id}`, cookie)).text();
+    expect(paid).toContain('<p id="amount-label" class="muted">Paid</p>');
+    expect(paid.replace(/<script[^>]*>[\s\S]*?<\/script>/g, '')).not.toContain('Amount due');
+  });
+
   it('says expired once the order is past its expiry', async () => {
     const id = await chargeOk({ amount: '1.00', currency: 'USD' });
     const o = (await h.store.getOrder(id))!;

@@ -10,15 +10,29 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 describe('console without an admin token', () => {
-  it('answers 404 on every console path, like the admin API', async () => {
+  it('answers every console path with an HTML page saying the console is off and how to turn it on (404)', async () => {
     const off = await makeConsole({}, false);
     try {
-      for (const path of ['/console', '/console/login', '/console/orders', '/console/pos', '/console/kiosk']) {
+      for (const path of ['/console', '/console/', '/console/login', '/console/orders?q=x', '/console/orders/ord_1', '/console/pos', '/console/kiosk', '/console/api/orders/x/status']) {
         const res = await off.get(path);
         expect(res.status, path).toBe(404);
-        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+        expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+        expect(res.headers.get('cache-control'), path).toBe('no-store');
+        expect(res.headers.get('content-security-policy'), path).toContain("default-src 'none'");
+        const html = await res.text();
+        expect(html.startsWith('<!doctype html>'), path).toBe(true);
+        expect(html, path).toContain('console off: set OC_ADMIN_TOKEN');
+        expect(html, path).toContain('openssl rand -hex 32');
+        expect(html, path).toMatch(/restart the server/i);
+        expect(html, path).not.toContain('name="token"');
       }
-      expect((await off.post('/console/login', { token: TOKEN })).status).toBe(404);
+      const post = await off.post('/console/login', { token: TOKEN });
+      expect(post.status).toBe(404);
+      expect(await post.text()).toContain('console off: set OC_ADMIN_TOKEN');
+      // Only the console's own paths: the rest of the app keeps its JSON 404.
+      const other = await off.get('/consoles');
+      expect(other.status).toBe(404);
+      expect(((await other.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
     } finally {
       await off.close();
     }

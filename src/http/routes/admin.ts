@@ -11,7 +11,7 @@ import { requireAdmin } from '../middleware/admin-auth.ts';
 import { errorResponse, failureResponse } from '../errors.ts';
 import { parseJsonBody } from '../json-body.ts';
 
-const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
+export const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
 
 export function orderSummary(o: OrderRecord, now: number) {
   return {
@@ -33,8 +33,9 @@ export function merchantQr(deps: OrderDeps, o: Pick<OrderRecord, 'id' | 'expires
   return JSON.stringify({ ocid: deps.merchant.ocid, order: `${deps.config.publicBaseUrl}/orders/${encodeURIComponent(o.id)}`, expiresAt: o.expiresAt });
 }
 
-const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString('base64url');
-function decodeCursor(cursor: string): number | undefined {
+/** The list cursor (admin API and console): the last row's seq, base64url. */
+export const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString('base64url');
+export function decodeCursor(cursor: string): number | undefined {
   const n = Number(Buffer.from(cursor, 'base64url').toString());
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }

@@ -1,13 +1,31 @@
-// Small display helpers shared by the console pages: times, status badges, flags, cursors.
+// Small display helpers shared by the console pages: times, status badges, flags, gateway names.
 import type { OrderRecord, OrderStatus } from '../../../store/types.ts';
-
-export const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
+import type { GatewayId } from '../../../gateways/types.ts';
 
 export const STATUS_LABEL: Record<OrderStatus, string> = {
   pending: 'Waiting for payment',
   paid: 'Paid',
   expired: 'Expired',
   cancelled: 'Cancelled',
+};
+
+const GATEWAY_LABEL: Record<GatewayId, string> = {
+  coingate: 'CoinGate',
+  mugglepay: 'MugglePay',
+  'mycelium-gear': 'Mycelium Gear',
+  iumicash: 'iumiCash',
+  opencharge: 'Opencharge',
+};
+
+/** A stored gateway id in words; one no longer listed is shown as stored. */
+export const gatewayLabel = (id: string) => (Object.hasOwn(GATEWAY_LABEL, id) ? GATEWAY_LABEL[id as GatewayId] : id);
+
+/** What the sale screen calls the amount: due while pending, paid once paid (the live script uses the same words). */
+export const AMOUNT_LABEL: Record<OrderStatus, string> = {
+  pending: 'Amount due',
+  paid: 'Paid',
+  expired: 'Amount (not paid in time)',
+  cancelled: 'Amount (sale cancelled)',
 };
 
 /** ISO 8601 for Unix seconds, or undefined when no date has them (a stored value is never trusted to be sane). */
@@ -45,13 +63,6 @@ export function Flags(p: { o: Pick<OrderRecord, 'paidLate' | 'paymentMismatch'> 
       {p.o.paidLate && <Badge text="paid late" kind="warn" />} {p.o.paymentMismatch && <Badge text="payment mismatch" kind="warn" />}
     </>
   );
-}
-
-export const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString('base64url');
-
-export function decodeCursor(cursor: string): number | undefined {
-  const n = Number(Buffer.from(cursor, 'base64url').toString());
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 export const pretty = (json: string) => {

@@ -1,15 +1,37 @@
-// Console middleware: off without an admin token, strict headers with a per-request nonce, session and CSRF checks.
+// Console middleware: an explanatory page when off (no admin token), strict headers with a per-request nonce, session and CSRF checks.
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { errorResponse } from '../../errors.ts';
 import { CSRF_FIELD, csrfMatches } from './csrf.ts';
 import { readSession, type ConsoleKeys } from './session.ts';
 import { COOKIE, type ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
 import { Message } from './layout.tsx';
 
-/** The console does not exist without OC_ADMIN_TOKEN: 404 like the admin API. */
-export const consoleOff: MiddlewareHandler = async (c) => errorResponse('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`);
+/**
+ * Without OC_ADMIN_TOKEN the console does not exist (404 like the admin API), but a person who opens it in a
+ * browser is told why and how to turn it on, instead of a JSON error.
+ */
+export const consoleOff: MiddlewareHandler<ConsoleEnv> = (c) => renderPage(c, 404, 'Console off', <ConsoleOff />);
+
+function ConsoleOff() {
+  return (
+    <div class="card login" id="console-off">
+      <h1>Merchant console</h1>
+      <p class="error" role="alert">console off: set OC_ADMIN_TOKEN</p>
+      <p>This server runs without an admin token, so its console (and the /admin API) is switched off. To turn it on:</p>
+      <ol>
+        <li>
+          Make a long random token (at least 16 characters), e.g. <code>openssl rand -hex 32</code>.
+        </li>
+        <li>
+          Set it as <code>OC_ADMIN_TOKEN</code> in the server's environment (or its <code>.env</code> or <code>OC_CONFIG</code> file).
+        </li>
+        <li>Restart the server, open this page again and log in with that token.</li>
+      </ol>
+      <p class="muted">Keep the token secret: it opens the console and the merchant API under /admin.</p>
+    </div>
+  );
+}
 
 export function contentSecurityPolicy(nonce: string): string {
   return [

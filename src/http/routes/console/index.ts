@@ -1,4 +1,4 @@
-// consoleRoutes(deps): the merchant console under /console, behind the admin token (404 without one).
+// consoleRoutes(deps): the merchant console under /console, behind the admin token (a 404 page saying so without one).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../context.ts';
 import type { OrderDeps } from '../../../orders/deps.ts';
@@ -15,14 +15,15 @@ import { liveRoutes } from './live.ts';
 export function consoleRoutes(deps: OrderDeps): Hono<AppEnv> {
   const outer = new Hono<AppEnv>();
   const token = deps.config.adminToken;
-  if (!token) {
-    outer.all('/console/*', consoleOff);
-    return outer;
-  }
-  const keys = deriveKeys(token);
   const app = new Hono<ConsoleEnv>();
   // '/console/*' also matches '/console' itself.
   app.use('/console/*', securityHeaders(deps.randomBytes, deps.config.name));
+  if (!token) {
+    app.all('/console/*', consoleOff);
+    outer.route('/', app);
+    return outer;
+  }
+  const keys = deriveKeys(token);
   app.use('/console/*', requireSession(keys, deps.now));
   app.use('/console/*', requireCsrf);
   app.route('/', loginRoutes(deps, keys, token));

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { OrderDeps } from '../../../orders/deps.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
 import type { ConsoleEnv } from './env.ts';
+import { AMOUNT_LABEL, STATUS_LABEL } from './format.tsx';
 
 export const liveStatusUrl = (id: string) => `/console/api/orders/${encodeURIComponent(id)}/status`;
 
@@ -26,7 +27,8 @@ export function liveRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
 
 /**
  * Runs on the sale page under the CSP nonce: counts down to expiry (corrected by the server's clock, sent in
- * data-now) and polls the status every 1.5 s until it is final; no data is interpolated into this text.
+ * data-now) and polls the status every 1.5 s until it is final, relabelling the status and the amount with the
+ * words the page was rendered with (format.tsx constants, fixed at build time: no request data is in this text).
  */
 export const LIVE_SCRIPT = `(() => {
   const root = document.getElementById('live');
@@ -38,7 +40,9 @@ export const LIVE_SCRIPT = `(() => {
   const countdown = document.getElementById('countdown');
   const note = document.getElementById('live-note');
   const paidAt = document.getElementById('paid-at');
-  const labels = { pending: 'Waiting for payment', paid: 'Paid', expired: 'Expired', cancelled: 'Cancelled' };
+  const amountLabel = document.getElementById('amount-label');
+  const labels = ${JSON.stringify(STATUS_LABEL)};
+  const amountLabels = ${JSON.stringify(AMOUNT_LABEL)};
   let status = root.dataset.status;
   const two = (n) => String(n).padStart(2, '0');
   function tick() {
@@ -52,9 +56,11 @@ export const LIVE_SCRIPT = `(() => {
     root.dataset.status = status;
     statusEl.textContent = labels[status] || status;
     statusEl.className = 'status ' + status;
+    if (amountLabel) amountLabel.textContent = amountLabels[status] || '';
     const paid = j.paidAt ? new Date(j.paidAt * 1000) : null;
     if (paid && paidAt) paidAt.textContent = isNaN(paid.getTime()) ? j.paidAt + ' (not a valid time)' : paid.toISOString().slice(0, 19).replace('T', ' ') + ' UTC';
     if (j.flags && j.flags.paymentMismatch) note.textContent = 'Payment mismatch: check the order details.';
+    else if (j.flags && j.flags.paidLate) note.textContent = 'Paid late: check the order details.';
     tick();
   }
   async function poll() {

@@ -1,17 +1,19 @@
-// One order in full (signed JSON, signature, proofs, charges, events, deliveries) and its actions:
-// cancel a pending order, redeliver a failed notification.
+// One order's page: the summary a shop owner reads first (amount, state, memo, items, who paid and how), the
+// actions (cancel, show at the till, redeliver), then the signed order, proofs and history folded below.
 import { Hono, type Context } from 'hono';
 import type { OrderDeps } from '../../../orders/deps.ts';
 import { cancelOrder } from '../../../orders/lifecycle.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
 import { ERROR_STATUS } from '../../../protocol/errors.ts';
 import type { OrderRecord } from '../../../store/types.ts';
+import { isMarked } from '../../../store/test-mark.ts';
+import { KIT_MARK } from '../../../conformance/marker.ts';
 import { merchantQr } from '../admin.ts';
 import type { ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
 import { CsrfForm, Message } from './layout.tsx';
-import { Badge, Flags, Time } from './format.tsx';
 import { Charges, Deliveries, Events, Proofs } from './order-history.tsx';
+import { Payment, Summary } from './order-summary.tsx';
 
 const NOTICES: Record<string, string> = {
   redelivered: 'The notification is queued again and will be sent shortly.',
@@ -33,51 +35,54 @@ async function detail(deps: OrderDeps, c: Context<ConsoleEnv>, o: OrderRecord, s
   const st = effectiveStatus(o, deps.now());
   const csrf = c.get('session').csrf;
   const notice = NOTICES[c.req.query('notice') ?? ''];
+  const failed = deliveries.some((d) => d.status === 'failed');
   const body = (
     <>
-      <h1>
-        Order <code>{o.id}</code> <Badge text={st} /> <Flags o={o} />
+      <h1 class="order-title">
+        Order <code>{o.id}</code>
       </h1>
       {notice && <p class="notice">{notice}</p>}
       {error && <p class="error" role="alert">{error}</p>}
-      <div class="card">
-        <dl class="facts">
-          <dt>Amount</dt>
-          <dd>{o.amount} {o.currency}</dd>
-          <dt>Reference</dt>
-          <dd>{o.reference ?? '—'}</dd>
-          <dt>Created</dt>
-          <dd><Time t={o.createdAt} /></dd>
-          <dt>Expires</dt>
-          <dd><Time t={o.expiresAt} /></dd>
-          <dt>Paid</dt>
-          <dd><Time t={o.paidAt} /> {o.txid && <code>{o.txid}</code>}</dd>
-          <dt>Created by</dt>
-          <dd>{o.callerOcid === 0 ? 'this merchant (console or admin API)' : `OCID ${o.callerOcid}`}</dd>
-          <dt>QR text</dt>
-          <dd><code>{merchantQr(deps, o)}</code></dd>
-        </dl>
-        {st === 'pending' && (
+      <Summary o={o} status={st} test={isMarked(o, KIT_MARK)} />
+      <Payment o={o} proofs={proofs} charges={charges} />
+      <section id="actions" class="card">
+        <h2>Actions</h2>
+        {st === 'pending' ? (
           <div class="row">
             <a class="button" href={`/console/pos/${encodeURIComponent(o.id)}`}>Show at the till</a>
             <CsrfForm action={`/console/orders/${encodeURIComponent(o.id)}/cancel`} csrf={csrf}>
               <button type="submit" class="danger">Cancel order</button>
             </CsrfForm>
           </div>
+        ) : (
+          <p class="muted">Only a pending order can be shown at the till or cancelled.</p>
         )}
-      </div>
-      <h2>Signed order (exactly as signed)</h2>
-      <pre id="order-json">{o.orderJson}</pre>
-      <h2>Signature</h2>
-      <pre id="order-signature">{o.signature}</pre>
-      <h2>Transfer proofs</h2>
-      <Proofs proofs={proofs} />
-      <h2>Gateway charges</h2>
-      <Charges charges={charges} />
-      <h2>Events</h2>
-      <Events events={events} />
-      <h2>Notification deliveries</h2>
-      <Deliveries deliveries={deliveries} orderId={o.id} csrf={csrf} />
+      </section>
+      <h2>Technical details</h2>
+      <details id="signed">
+        <summary>Signed order (exactly as signed) and its signature</summary>
+        <pre id="order-json">{o.orderJson}</pre>
+        <h3>Signature</h3>
+        <pre id="order-signature">{o.signature}</pre>
+        <h3>QR text</h3>
+        <pre>{merchantQr(deps, o)}</pre>
+      </details>
+      <details id="proofs-box">
+        <summary>Transfer proofs ({proofs.length})</summary>
+        <div class="scroll"><Proofs proofs={proofs} /></div>
+      </details>
+      <details id="charges-box">
+        <summary>Gateway charges ({charges.length})</summary>
+        <div class="scroll"><Charges charges={charges} /></div>
+      </details>
+      <details id="events-box">
+        <summary>Events ({events.length})</summary>
+        <div class="scroll"><Events events={events} /></div>
+      </details>
+      <details id="deliveries-box" open={failed}>
+        <summary>Notification deliveries ({deliveries.length}{failed ? ', some failed' : ''})</summary>
+        <div class="scroll"><Deliveries deliveries={deliveries} orderId={o.id} csrf={csrf} /></div>
+      </details>
     </>
   );
   return renderPage(c, status, `Order ${o.id}`, body, { section: 'orders' });

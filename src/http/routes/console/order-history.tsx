@@ -22,7 +22,7 @@ export const VERDICT_TEXT: Record<ProofVerdict, string> = {
   timestamp_out_of_range: 'refused: the proof timestamp is in the future or before the order was created',
   form_a_not_from_issuer: `refused: ${FORM_A_REASON}`,
 };
-const verdictText = (v: string) => (Object.hasOwn(VERDICT_TEXT, v) ? VERDICT_TEXT[v as ProofVerdict] : v);
+export const verdictText = (v: string) => (Object.hasOwn(VERDICT_TEXT, v) ? VERDICT_TEXT[v as ProofVerdict] : v);
 
 export function Proofs(p: { proofs: ProofRecord[] }) {
   if (p.proofs.length === 0) return <p class="muted">No transfer proof received.</p>;

@@ -3,16 +3,8 @@ import type { OrderRecord, OrderStatus, ChargeRecord } from '../../../store/type
 import type { GatewayId } from '../../../gateways/types.ts';
 import { CsrfForm } from './layout.tsx';
 import { QrFigure } from './qr.tsx';
-import { STATUS_LABEL, when } from './format.tsx';
+import { AMOUNT_LABEL, STATUS_LABEL, gatewayLabel, when } from './format.tsx';
 import { liveStatusUrl } from './live.ts';
-
-export const GATEWAY_LABEL: Record<GatewayId, string> = {
-  coingate: 'CoinGate',
-  mugglepay: 'MugglePay',
-  'mycelium-gear': 'Mycelium Gear',
-  iumicash: 'iumiCash',
-  opencharge: 'Opencharge',
-};
 
 export interface SaleProps {
   csrf: string;
@@ -45,7 +37,7 @@ function PayWith(p: SaleProps) {
         <CsrfForm action={`/console/pos/${encodeURIComponent(p.order.id)}/pay`} csrf={p.csrf}>
           <input type="hidden" name="gateway" value={g} />
           <button type="submit" class="secondary">
-            {GATEWAY_LABEL[g] ?? g}
+            {gatewayLabel(g)}
           </button>
         </CsrfForm>
       ))}
@@ -63,7 +55,9 @@ export function Sale(p: SaleProps) {
             {p.error}
           </p>
         )}
-        <p class="muted">Amount due</p>
+        <p id="amount-label" class="muted">
+          {AMOUNT_LABEL[p.status]}
+        </p>
         <p class="big-amount">
           {p.order.amount} {p.order.currency}
         </p>
@@ -100,7 +94,7 @@ export function Sale(p: SaleProps) {
           <QrFigure id="order-qr" text={p.qr.text} svg={p.qr.svg} label="Order QR code: scan with an Opencharge wallet" />
           {p.charges.map(({ charge, svg }) => (
             <div id={`pay-${charge.gateway}`}>
-              <h2>Pay with {GATEWAY_LABEL[charge.gateway as GatewayId] ?? charge.gateway}</h2>
+              <h2>Pay with {gatewayLabel(charge.gateway)}</h2>
               {svg ? <QrFigure small caption text={charge.paymentUrl} svg={svg} label={`Payment link QR code (${charge.gateway})`} /> : <p class="muted">The payment link is being created…</p>}
               {charge.paymentUrl && (
                 <p>

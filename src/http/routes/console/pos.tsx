@@ -15,6 +15,7 @@ import { Sale } from './pos-sale.tsx';
 import { qrSvg } from './qr.tsx';
 import { LIVE_SCRIPT } from './live.ts';
 import { orderNotFound } from './order-detail.tsx';
+import { orderFacts } from './order-facts.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
@@ -49,14 +50,13 @@ async function saleView(deps: OrderDeps, c: Context<ConsoleEnv>, order: OrderRec
   const now = deps.now();
   const text = merchantQr(deps, order);
   const charges = await deps.store.listCharges(order.id);
-  const memo = (JSON.parse(order.orderJson) as { memo?: unknown }).memo;
   const body = (
     <Sale
       csrf={c.get('session').csrf}
       order={order}
       status={effectiveStatus(order, now)}
       now={now}
-      memo={typeof memo === 'string' ? memo : undefined}
+      memo={orderFacts(order).memo}
       qr={{ text, svg: await qrSvg(text) }}
       gateways={[...deps.gateways.keys()]}
       charges={await Promise.all(charges.map(async (charge) => ({ charge, svg: charge.paymentUrl ? await qrSvg(charge.paymentUrl) : undefined })))}
