@@ -192,6 +192,7 @@ describe('the order page for a shop owner', () => {
     expect(payment).toContain('tx_summary');
     expect(payment).toContain('accepted: it paid the order');
     expect(payment).toContain('B: keys sorted at every level');
+    expect(payment).toMatch(/OCID 200, their reference <code>wallet_/);
   });
 
   it('folds the signed order JSON, its signature and the proofs below the summary', async () => {

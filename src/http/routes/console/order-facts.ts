@@ -44,14 +44,15 @@ export function orderFacts(o: Pick<OrderRecord, 'orderJson'>): OrderFacts {
 export interface ProofFacts {
   /** "2.99 USD" as the proof states it. */
   amount?: string;
-  /** The payer's OCID at the issuer (`from.ocid`), when the proof names one. */
+  /** Who the money came from as the proof names it: `from.ocid` and `from.reference`. */
   from?: string;
+  fromReference?: string;
 }
 
 export function proofFacts(p: Pick<ProofRecord, 'proofJson'>): ProofFacts {
   const doc = parse(p.proofJson);
   if (!isObject(doc)) return {};
   const amount = doc.amount === undefined ? undefined : [doc.amount, doc.currency].filter((x) => x !== undefined).map(show).join(' ');
-  const from = isObject(doc.from) && doc.from.ocid !== undefined ? show(doc.from.ocid) : undefined;
-  return { amount, from };
+  const from = isObject(doc.from) ? doc.from : {};
+  return { amount, from: from.ocid === undefined ? undefined : show(from.ocid), fromReference: from.reference === undefined ? undefined : show(from.reference) };
 }

@@ -104,8 +104,11 @@ function ByProof(p: { o: OrderRecord; x: ProofRecord }) {
         <dd><code>{p.x.txid}</code></dd>
         {f.from !== undefined && (
           <>
-            <dt>Payer</dt>
-            <dd>OCID {f.from} at the issuer</dd>
+            <dt>Paid from</dt>
+            <dd>
+              OCID {f.from}
+              {f.fromReference !== undefined && <>, their reference <code>{f.fromReference}</code></>}
+            </dd>
           </>
         )}
         <dt>Proof</dt>
