@@ -222,7 +222,7 @@ describe('the order page for a shop owner', () => {
 
   it('names the gateway when a gateway charge paid the order', async () => {
     const id = await h.order({ amount: '9.00', currency: 'USD' });
-    const charge = { id: `chg_${id}`, orderId: id, gateway: 'coingate', reference: 'INV-77', paymentUrl: 'https://pay.example/inv/77', status: 'created', gatewayStatus: 'new', tokenHash: 'ff', createdAt: h.clock.now, updatedAt: h.clock.now };
+    const charge = { id: `chg_${id}`, orderId: id, gateway: 'coingate', reference: 'INV-77', paymentUrl: 'https://pay.example/inv/77', status: 'created', gatewayStatus: 'new', tokenHash: 'ff', idempotencyKey: `chg_${id}`, createdAt: h.clock.now, updatedAt: h.clock.now };
     await h.store.insertCharge(charge);
     await h.store.settleCharge(charge.id, 'created', { status: 'paid', gatewayStatus: 'paid', updatedAt: h.clock.now }, () => ({
       change: { from: 'pending', to: 'paid', paidAt: h.clock.now, txid: 'coingate:INV-77' },
