@@ -1,4 +1,4 @@
-// The one outbound fetch policy for peers (PROFILE §5, §7): URL and resolved-IP checks on every hop, one deadline, a size cap.
+// The one outbound fetch policy for peers and issuers (PROFILE §5, §7): URL and resolved-IP checks on every hop, one deadline, a size cap.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { checkedLookup, systemResolver, type HostResolver } from './address-policy.ts';
@@ -33,11 +33,24 @@ export function checkFetchLimits(timeoutMs: number, maxBytes: number): void {
     throw new RangeError(`maxBytes must be an integer in 1..${MAX_BODY_BYTES}, got ${maxBytes}`);
 }
 
+/** One outbound GET beyond the default JSON document fetch. */
+export interface PeerRequest {
+  /** Extra request headers (a signed call's X-OC-*). */
+  headers?: Record<string, string>;
+  /** Read the body of any final status, not only 2xx (a signed error answer must be verified too). */
+  anyStatus?: boolean;
+  /** Redirects to follow (default 3). A signed request follows none: its signature names the path. */
+  maxRedirects?: number;
+}
+
+export type PeerResponse = { ok: true; status: number; headers: Headers; bytes: Uint8Array };
+
 /**
- * GET a JSON document from a peer, registry or issuer URL. The `reason` of a failure is for the log:
- * it names hosts, ports and errors, so it must never reach an unauthenticated caller.
+ * GET under the fetch policy: the final status, headers and exact body bytes (≤ maxBytes), or why not.
+ * The `reason` of a failure is for the log: it names hosts, ports and errors, so it must never reach an
+ * unauthenticated caller.
  */
-export async function fetchPeerJson(url: string, policy: FetchPolicy): Promise<FetchJsonResult> {
+export async function fetchPeer(url: string, policy: FetchPolicy, req: PeerRequest = {}): Promise<PeerResponse | Fail> {
   const timeoutMs = policy.timeoutMs ?? MAX_TIMEOUT_MS;
   const maxBytes = policy.maxBytes ?? MAX_BODY_BYTES;
   checkFetchLimits(timeoutMs, maxBytes);
@@ -46,7 +59,7 @@ export async function fetchPeerJson(url: string, policy: FetchPolicy): Promise<F
   const deadline = new Promise<Fail>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, reason: `timed out after ${timeoutMs} ms` }), timeoutMs);
   });
-  const work = follow(url, policy, controller.signal, maxBytes).catch((err: unknown): Fail => ({ ok: false, reason: describe(err) }));
+  const work = follow(url, policy, req, controller.signal, maxBytes).catch((err: unknown): Fail => ({ ok: false, reason: describe(err) }));
   try {
     return await Promise.race([work, deadline]);
   } finally {
@@ -56,20 +69,39 @@ export async function fetchPeerJson(url: string, policy: FetchPolicy): Promise<F
   }
 }
 
-async function follow(start: string, policy: FetchPolicy, signal: AbortSignal, maxBytes: number): Promise<FetchJsonResult> {
+/** GET a JSON document from a peer, registry or issuer URL: 2xx only, UTF-8, parsed (failure reasons as fetchPeer's). */
+export async function fetchPeerJson(url: string, policy: FetchPolicy): Promise<FetchJsonResult> {
+  const res = await fetchPeer(url, policy);
+  if (!res.ok) return res;
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(res.bytes);
+  } catch {
+    return { ok: false, status: res.status, reason: 'body is not UTF-8' };
+  }
+  try {
+    return { ok: true, status: res.status, json: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false, status: res.status, reason: 'body is not JSON' };
+  }
+}
+
+async function follow(start: string, policy: FetchPolicy, req: PeerRequest, signal: AbortSignal, maxBytes: number): Promise<PeerResponse | Fail> {
   const allowHttp = policy.allowHttp ?? false;
+  const maxRedirects = req.maxRedirects ?? MAX_REDIRECTS;
   let current = start;
   for (let hop = 0; ; hop++) {
     const check = checkFetchUrl(current, allowHttp);
     if (!check.ok) return { ok: false, reason: hop === 0 ? check.reason : `redirect refused: ${check.reason}` };
     // Redirects are followed by hand so that each hop passes the URL and address checks.
-    const res = await get(check.url, policy, signal);
+    const res = await get(check.url, policy, req.headers ?? {}, signal);
     const status = res.statusCode ?? 0;
     if (status >= 300 && status < 400) {
       res.destroy();
       const location = res.headers.location;
+      if (maxRedirects === 0) return { ok: false, status, reason: `HTTP ${status} redirect not followed` };
       if (location === undefined) return { ok: false, status, reason: `HTTP ${status} without Location` };
-      if (hop >= MAX_REDIRECTS) return { ok: false, status, reason: 'too many redirects' };
+      if (hop >= maxRedirects) return { ok: false, status, reason: 'too many redirects' };
       try {
         current = new URL(location, check.url).href;
       } catch {
@@ -77,28 +109,27 @@ async function follow(start: string, policy: FetchPolicy, signal: AbortSignal, m
       }
       continue;
     }
-    if (status < 200 || status > 299) {
+    if (!req.anyStatus && (status < 200 || status > 299)) {
       res.destroy();
       return { ok: false, status, reason: `HTTP ${status}` };
     }
     const body = await readCapped(res, maxBytes);
-    if (!body.ok) return body;
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(body.bytes);
-    } catch {
-      return { ok: false, status, reason: 'body is not UTF-8' };
-    }
-    try {
-      return { ok: true, status, json: JSON.parse(text) as unknown };
-    } catch {
-      return { ok: false, status, reason: 'body is not JSON' };
-    }
+    return body.ok ? { ok: true, status, headers: headersOf(res), bytes: body.bytes } : body;
   }
 }
 
+/** Node's header record as a fetch Headers (the response-signature check reads it so). */
+function headersOf(res: IncomingMessage): Headers {
+  const out = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
+  }
+  return out;
+}
+
 /** One request on its own connection; a host name connects only to addresses checkedLookup passed. */
-function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+function get(url: URL, policy: FetchPolicy, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     // The deadline may pass between two hops: then no further connection is opened.
     if (signal.aborted) return reject(new Error('aborted'));
@@ -109,7 +140,7 @@ function get(url: URL, policy: FetchPolicy, signal: AbortSignal): Promise<Incomi
         port: url.port === '' ? undefined : Number(url.port),
         path: url.pathname + url.search,
         method: 'GET',
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', ...headers },
         agent: false,
         lookup: checkedLookup(addressRuleFor(url, policy.allowHttp ?? false), policy.resolveHost ?? systemResolver),
       },

@@ -4,7 +4,8 @@ import { fetchPeerJson, type FetchPolicy } from './fetch-json.ts';
 import { checkFetchUrl, metadataUrlFor } from './url-policy.ts';
 
 export type MetadataFailure = { ok: false; code: 'METADATA_UNAVAILABLE'; reason: string };
-export type MetadataResult = { ok: true; key: Uint8Array; hex: string; endpoint?: string } | MetadataFailure;
+/** `capabilities`: the strings of `config.capabilities` (or a flat `capabilities`), [] when absent (§6.3). */
+export type MetadataResult = { ok: true; key: Uint8Array; hex: string; endpoint?: string; capabilities: string[] } | MetadataFailure;
 
 const unavailable = (reason: string): MetadataFailure => ({ ok: false, code: 'METADATA_UNAVAILABLE', reason });
 
@@ -12,7 +13,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 
-/** Pure: the key from nested `config.publicKey` (§6.1), else flat top-level `publicKey` (§6.2). */
+/** Pure: the key from nested `config.publicKey` (§6.1), else flat top-level `publicKey` (§6.2); endpoint and capabilities alike. */
 export function readMetadata(doc: unknown): MetadataResult {
   if (!isRecord(doc)) return unavailable('metadata is not a JSON object');
   const config = isRecord(own(doc, 'config')) ? (own(doc, 'config') as Record<string, unknown>) : undefined;
@@ -22,10 +23,13 @@ export function readMetadata(doc: unknown): MetadataResult {
   if (raw === undefined) return unavailable('metadata has neither config.publicKey nor publicKey');
   const parsed = parsePublicKey(raw);
   if (!parsed.ok) return unavailable(`metadata public key: ${parsed.reason}`);
-  const endpoint = (config === undefined ? undefined : own(config, 'endpoint')) ?? own(doc, 'endpoint');
+  const field = (name: string) => (config === undefined ? undefined : own(config, name)) ?? own(doc, name);
+  const endpoint = field('endpoint');
+  const listed = field('capabilities');
+  const capabilities = Array.isArray(listed) ? listed.filter((c): c is string => typeof c === 'string') : [];
   return typeof endpoint === 'string'
-    ? { ok: true, key: parsed.key, hex: parsed.hex, endpoint }
-    : { ok: true, key: parsed.key, hex: parsed.hex };
+    ? { ok: true, key: parsed.key, hex: parsed.hex, endpoint, capabilities }
+    : { ok: true, key: parsed.key, hex: parsed.hex, capabilities };
 }
 
 /** Never throws on remote input; a URL without `.json` gets `/metadata.json` appended. */

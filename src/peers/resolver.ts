@@ -4,7 +4,7 @@ import { parsePublicKey } from '../protocol/keys.ts';
 import type { HostResolver } from './address-policy.ts';
 import { checkFetchLimits, MAX_BODY_BYTES, MAX_TIMEOUT_MS, type FetchPolicy } from './fetch-json.ts';
 import { createKeyCache, type CachedKey } from './key-cache.ts';
-import { fetchMetadata } from './metadata.ts';
+import { fetchMetadata, type MetadataResult } from './metadata.ts';
 import type { PeerEntry } from './peers-file.ts';
 import { checkRegistryTemplate, lookupRegistry } from './registry.ts';
 import type { KeyResolver, ResolveFailure, ResolveOptions, ResolveResult } from './types.ts';
@@ -56,20 +56,25 @@ export function createPeerResolver(opts: PeerResolverOptions): KeyResolver {
   let strangersInflight = 0;
   const { log, now } = opts;
 
+  /** Where an OCID's metadata lives: its peers entry (metadataUrl, else endpoint), else the registry. */
+  async function locate(ocid: number, peer: PeerEntry | undefined): Promise<{ ok: true; url: string; source: CachedKey['source'] } | ResolveFailure> {
+    const url = peer?.metadataUrl ?? peer?.endpoint;
+    if (url !== undefined) return { ok: true, url, source: 'metadata' };
+    // Callers come here only with a registry: a peer without URLs has a static key, a stranger needs the registry.
+    const reg = await lookupRegistry(opts.registryUrl!, ocid, policy);
+    if (!reg.ok) {
+      if (reg.code === 'UNKNOWN_OCID') log.debug('OCID not in registry', { ocid });
+      else log.warn('registry lookup failed', { ocid, url: urlForLog(opts.registryUrl!), reason: reg.reason });
+      return reg;
+    }
+    return { ok: true, url: reg.metadataUrl, source: 'registry' };
+  }
+
   /** The detailed reason of a failure goes to the log here; callers only ever see the generic text. */
   async function fetchKey(ocid: number, peer: PeerEntry | undefined): Promise<ResolveResult> {
-    let source: CachedKey['source'] = 'metadata';
-    let url = peer?.metadataUrl ?? peer?.endpoint;
-    if (url === undefined) {
-      const reg = await lookupRegistry(opts.registryUrl!, ocid, policy);
-      if (!reg.ok) {
-        if (reg.code === 'UNKNOWN_OCID') log.debug('OCID not in registry', { ocid });
-        else log.warn('registry lookup failed', { ocid, url: urlForLog(opts.registryUrl!), reason: reg.reason });
-        return reg;
-      }
-      source = 'registry';
-      url = reg.metadataUrl;
-    }
+    const where = await locate(ocid, peer);
+    if (!where.ok) return where;
+    const { url, source } = where;
     const meta = await fetchMetadata(url, policy);
     if (!meta.ok) {
       log.warn('peer metadata fetch failed', { ocid, source, url: urlForLog(url), reason: meta.reason });
@@ -80,6 +85,25 @@ export function createPeerResolver(opts: PeerResolverOptions): KeyResolver {
     const t = now();
     cache.set(ocid, { key: meta.key, hex: meta.hex, source, fetchedAt: t, expiresAt: t + ttl });
     return { ok: true, key: meta.key, hex: meta.hex, source, cached: false };
+  }
+
+  /**
+   * The whole metadata document's reading (endpoint, capabilities), fetched now: not cached, keys are not
+   * replaced. As for keys, a fetch failure is logged in detail and answered with the generic text.
+   */
+  async function metadata(ocid: number): Promise<MetadataResult | ResolveFailure> {
+    if (!Number.isSafeInteger(ocid) || ocid <= 0) return { ok: false, code: 'UNKNOWN_OCID', reason: 'OCID must be a positive safe integer' };
+    const peer = peers.get(ocid);
+    if (peer === undefined && opts.registryUrl === undefined) return generic(ocid, 'UNKNOWN_OCID');
+    if (peer?.metadataUrl === undefined && peer?.endpoint === undefined && opts.registryUrl === undefined)
+      return { ok: false, code: 'METADATA_UNAVAILABLE', reason: `OCID ${ocid} has no metadataUrl or endpoint in the peers file, and no registry is configured` };
+    const unfetched: ResolveFailure = { ok: false, code: 'METADATA_UNAVAILABLE', reason: `the metadata of OCID ${ocid} could not be fetched` };
+    const where = await locate(ocid, peer);
+    if (!where.ok) return where.code === 'UNKNOWN_OCID' ? generic(ocid, where.code) : unfetched;
+    const meta = await fetchMetadata(where.url, policy);
+    if (meta.ok) return meta;
+    log.warn('peer metadata fetch failed', { ocid, source: where.source, url: urlForLog(where.url), reason: meta.reason });
+    return unfetched;
   }
 
   async function resolve(ocid: number, ropts: ResolveOptions = {}): Promise<ResolveResult> {
@@ -122,7 +146,7 @@ export function createPeerResolver(opts: PeerResolverOptions): KeyResolver {
     return task;
   }
 
-  return { resolve };
+  return { resolve, metadata };
 }
 
 /** Start-up: static keys parsed once; every configured URL must pass the fetch policy, or we refuse to start. */

@@ -1,4 +1,5 @@
 // The key-resolution contract the HTTP layer depends on (PROFILE §2 step 3, §5).
+import type { MetadataResult } from './metadata.ts';
 
 export type KeySource = 'static' | 'metadata' | 'registry';
 
@@ -20,4 +21,6 @@ export interface ResolveOptions {
 
 export interface KeyResolver {
   resolve(ocid: number, opts?: ResolveOptions): Promise<ResolveResult>;
+  /** A peer's metadata (endpoint, capabilities), found the way its key is: an issuer's /verify needs them. */
+  metadata(ocid: number): Promise<MetadataResult | ResolveFailure>;
 }

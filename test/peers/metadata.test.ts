@@ -30,13 +30,22 @@ describe('fetchMetadata: key layouts', () => {
   it('reads the nested config.publicKey and config.endpoint (opencharge.md §6.1)', async () => {
     const s = await startServer(json({ opencharge: '0.1', config: { publicKey: hex128, endpoint: 'https://p.example/oc' } }));
     const r = await fetchMetadata(`${s.base}/metadata.json`, opts);
-    expect(r).toEqual({ ok: true, key: full, hex: hex128, endpoint: 'https://p.example/oc' });
+    expect(r).toEqual({ ok: true, key: full, hex: hex128, endpoint: 'https://p.example/oc', capabilities: [] });
   });
 
   it('reads a flat top-level publicKey (opencharge.md §6.2)', async () => {
     const s = await startServer(json({ opencharge: '0.1', publicKey: hex128, endpoint: 'https://p.example/flat' }));
     const r = await fetchMetadata(`${s.base}/metadata.json`, opts);
-    expect(r).toEqual({ ok: true, key: full, hex: hex128, endpoint: 'https://p.example/flat' });
+    expect(r).toEqual({ ok: true, key: full, hex: hex128, endpoint: 'https://p.example/flat', capabilities: [] });
+  });
+
+  it('reads config.capabilities, or a flat capabilities list, keeping only strings (opencharge.md §6.3)', () => {
+    const nested = readMetadata({ config: { publicKey: hex128, capabilities: ['verify.txid', 7, 'orders.status'] }, capabilities: ['ignored'] });
+    expect(nested.ok && nested.capabilities).toEqual(['verify.txid', 'orders.status']);
+    const flat = readMetadata({ publicKey: hex128, capabilities: ['verify.txid'] });
+    expect(flat.ok && flat.capabilities).toEqual(['verify.txid']);
+    const none = readMetadata({ config: { publicKey: hex128, capabilities: 'verify.txid' } });
+    expect(none.ok && none.capabilities).toEqual([]);
   });
 
   it('accepts a 66-hex compressed key and returns the 128-hex form', async () => {
