@@ -104,6 +104,12 @@ export type ProofVerdict =
 export const REFUSED_DELIVERIES: readonly ProofVerdict[] = ['form_a_not_from_issuer'];
 export const isRefusedDelivery = (verdict: string): boolean => (REFUSED_DELIVERIES as readonly string[]).includes(verdict);
 
+/**
+ * What authenticates a proof's `to` (PROFILE §4): form B's own signature, the issuer's own request signature
+ * over the raw body, or the issuer's signed GET /verify/{txid} answer carrying this very proof.
+ */
+export type ProofVoucher = 'proof_signature' | 'issuer_request' | 'issuer_confirmed';
+
 export interface ProofRecord {
   id: number;
   issuer: number;
@@ -120,10 +126,12 @@ export interface ProofRecord {
   proofHash: string;
   form: 'A' | 'B';
   verdict: ProofVerdict;
+  /** Null for a refused delivery (nothing vouched for `to`) and for rows stored before it was recorded. */
+  voucher: ProofVoucher | null;
   receivedAt: number;
 }
 
-export type NewProof = Omit<ProofRecord, 'id'>;
+export type NewProof = Omit<ProofRecord, 'id' | 'voucher'> & { voucher?: ProofVoucher | null };
 
 export interface ProofDecision {
   verdict: ProofVerdict;

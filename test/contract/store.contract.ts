@@ -253,6 +253,17 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.listEvents(o.id)).map((e) => e.type)).toEqual(['order.created', 'order.paid']);
       });
 
+      it('keeps what vouched for `to` (null when not given: refused deliveries, rows older than migration 0003)', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id));
+        await store.recordProof({ ...proof(o.id, uid('tx'), 'v1'), senderOcid: 200, voucher: 'issuer_confirmed' }, payIfPending(o.id));
+        await store.recordProof({ ...proof(o.id, uid('tx'), 'v2'), senderOcid: 200 }, () => ({ verdict: 'form_a_not_from_issuer', outbox: [] }));
+        expect((await store.listProofs(o.id)).map((p) => [p.verdict, p.voucher])).toEqual([
+          ['accepted', 'issuer_confirmed'],
+          ['form_a_not_from_issuer', null],
+        ]);
+      });
+
       it('answers duplicate for the same proof and conflict for a different one under the same txid', async () => {
         const txid = uid('tx');
         await store.recordProof(proof(null, txid, 'same'), () => ({ verdict: 'unmatched', outbox: [] }));

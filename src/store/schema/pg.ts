@@ -58,6 +58,8 @@ export const proofs = pgTable(
     proofHash: text('proof_hash').notNull(),
     form: text('form', { enum: ['A', 'B'] }).notNull(),
     verdict: text('verdict').notNull(),
+    /** What authenticated `to` (store/types.ts ProofVoucher); null for a refused delivery and rows older than migration 0003. */
+    voucher: text('voucher', { enum: ['proof_signature', 'issuer_request', 'issuer_confirmed'] }),
     receivedAt: big('received_at').notNull(),
   },
   // (issuer, txid) is unique among counted proofs only: refused deliveries (store/types.ts REFUSED_DELIVERIES)
