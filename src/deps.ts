@@ -11,6 +11,7 @@ import { loadInventoryFile } from './orders/inventory.ts';
 import { enabledGateways } from './gateways/registry.ts';
 import { createSigner } from './client/signer.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/limits.ts';
+import { createIssuerVerifier } from './client/verify-txid.ts';
 
 export interface Effects {
   fetch: typeof fetch;
@@ -52,6 +53,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     backend,
     merchant: { ocid: identity.ocid, privateKey: identity.privateKey, publicKeyHex: identity.publicKeyHex, accepts: identity.accepts },
     resolver,
+    issuers: createIssuerVerifier({ resolver, signer, backend, log: fx.log, allowHttp: config.allowHttpPeers }),
     inventory,
     gateways,
     limits: fx.limits ?? createRateLimits(config),

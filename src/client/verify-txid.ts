@@ -4,7 +4,8 @@ import type { Logger } from '../log.ts';
 import type { CryptoBackend } from '../protocol/backend.ts';
 import { canonicalProof } from '../protocol/canonical.ts';
 import { verifyCanonical } from '../protocol/signature.ts';
-import { fetchPeer, MAX_TIMEOUT_MS, type FetchJsonOptions } from '../peers/fetch-json.ts';
+import type { HostResolver } from '../peers/address-policy.ts';
+import { fetchPeer, MAX_TIMEOUT_MS, type FetchPolicy } from '../peers/fetch-json.ts';
 import type { KeyResolver } from '../peers/types.ts';
 import { urlForLog } from '../peers/url-policy.ts';
 import type { RequestSigner } from './signer.ts';
@@ -21,15 +22,18 @@ export interface IssuerVerifierOptions {
   signer: RequestSigner;
   backend: CryptoBackend;
   log: Logger;
-  fetch: typeof fetch;
-  /** OC_ALLOW_HTTP_PEERS: plain HTTP to loopback issuers (development and tests). */
+  /** OC_ALLOW_HTTP_PEERS: loopback issuers become reachable, over plain HTTP too (development and tests). */
   allowHttp: boolean;
   /** The key lookups' bound by default (5 s); tests shorten it. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
+  /** DNS behind the fetch policy, as for key lookups (the system resolver by default). */
+  resolveHost?: HostResolver | undefined;
 }
 
 export function createIssuerVerifier(o: IssuerVerifierOptions): IssuerVerifier {
-  const policy: FetchJsonOptions = { fetch: o.fetch, allowHttp: o.allowHttp, timeoutMs: o.timeoutMs ?? MAX_TIMEOUT_MS };
+  // The same policy as key lookups: URL and resolved-IP checks on every hop, the deadline, 64 KiB.
+  const policy: FetchPolicy = { allowHttp: o.allowHttp, timeoutMs: o.timeoutMs ?? MAX_TIMEOUT_MS };
+  if (o.resolveHost !== undefined) policy.resolveHost = o.resolveHost;
   const inflight = new Map<string, Promise<VerifyTxidResult>>();
 
   async function ask(issuer: number, txid: string): Promise<VerifyTxidResult> {

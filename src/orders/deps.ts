@@ -7,6 +7,7 @@ import type { Inventory } from './inventory.ts';
 import type { KeyResolver } from '../peers/index.ts';
 import type { Gateway, GatewayId } from '../gateways/types.ts';
 import type { RateLimits } from '../rate-limit/limits.ts';
+import type { IssuerVerifier } from '../client/verify-txid.ts';
 import { newId } from './ids.ts';
 
 export interface Merchant {
@@ -23,6 +24,8 @@ export interface OrderDeps {
   backend: CryptoBackend;
   merchant: Merchant;
   resolver: KeyResolver;
+  /** Asks an issuer about one transfer (GET /verify/{txid}): relayed form-A proofs, missed payments. */
+  issuers: IssuerVerifier;
   inventory?: Inventory;
   gateways: Map<GatewayId, Gateway>;
   /** Per caller, per address and failed-login limits (memory, or PostgreSQL shared by all instances). */

@@ -2,25 +2,28 @@
 // bound, ambiguous references, mismatches, late and second payments. Run inside the store's transaction.
 import { sameAmount } from '../protocol/amount.ts';
 import type { ProofForm } from '../protocol/canonical.ts';
-import type { OrderRecord, ProofDecision } from '../store/types.ts';
+import type { OrderRecord, ProofDecision, ProofVoucher } from '../store/types.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
 import { effectiveStatus } from './get-order.ts';
 
-/** `details.reason` of a refused form-A relay (a public contract: exact text). */
+/** `details.reason` of a refused form-A relay (a public contract: exact text, then why the issuer did not confirm it). */
 export const FORM_A_REASON = 'a form-A proof must be delivered by its issuer';
 export const TIMESTAMP_REASON = 'proof timestamp is outside the accepted range';
 
+export const notConfirmedReason = (why: string) => `${FORM_A_REASON}; the issuer did not confirm it: ${why}`;
+
 /**
  * What authenticates the proof's `to` (recipient and reference): form B's own signature covers it; a
- * form-A-only signature covers `{}` there, so only the issuer's own request signature over the raw body does.
- * Undefined: nothing does, and the proof settles nothing. (A later "confirmed by the issuer" check, asking
- * the issuer's /verify/{txid} about a relayed form-A proof, is a third voucher to add here.)
+ * form-A-only signature covers `{}` there, so only the issuer's own request signature over the raw body does,
+ * or the issuer's signed answer to GET /verify/{txid} returning this very proof (`confirmedByIssuer`).
+ * Undefined: nothing does, and the proof settles nothing.
  */
-export type ToVoucher = 'proof_signature' | 'issuer_request';
+export type ToVoucher = ProofVoucher;
 
-export function voucherFor(form: ProofForm, senderOcid: number, issuer: number): ToVoucher | undefined {
+export function voucherFor(form: ProofForm, senderOcid: number, issuer: number, confirmedByIssuer = false): ToVoucher | undefined {
   if (form === 'B') return 'proof_signature';
-  return senderOcid === issuer ? 'issuer_request' : undefined;
+  if (senderOcid === issuer) return 'issuer_request';
+  return confirmedByIssuer ? 'issuer_confirmed' : undefined;
 }
 
 export interface PolicyProof {

@@ -20,9 +20,9 @@ beforeEach(async () => {
 
 function verifier(peers: PeerEntry[] = [fake.peer]) {
   const log = createMemoryLogger('debug');
-  const resolver = createPeerResolver({ peers, fetch: globalThis.fetch, now: () => T0, log, allowHttp: true });
+  const resolver = createPeerResolver({ peers, now: () => T0, log, allowHttp: true });
   const signer = createSigner({ ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, backend: nobleBackend, now: () => T0, randomBytes: (n) => new Uint8Array(randomBytes(n)) });
-  return Object.assign(createIssuerVerifier({ resolver, signer, backend: nobleBackend, log, fetch: globalThis.fetch, allowHttp: true, timeoutMs: TIMEOUT_MS }), { log });
+  return Object.assign(createIssuerVerifier({ resolver, signer, backend: nobleBackend, log, allowHttp: true, timeoutMs: TIMEOUT_MS }), { log });
 }
 
 const paid = (txid: string) => {

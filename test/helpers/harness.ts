@@ -13,6 +13,8 @@ import type { AppEnv } from '../../src/http/context.ts';
 import type { OrderDeps } from '../../src/orders/deps.ts';
 import { parseInventory } from '../../src/orders/inventory.ts';
 import { createPeerResolver, type PeerEntry, type PeerResolverOptions } from '../../src/peers/index.ts';
+import { createSigner } from '../../src/client/signer.ts';
+import { createIssuerVerifier } from '../../src/client/verify-txid.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import type { CryptoBackend } from '../../src/protocol/backend.ts';
@@ -67,6 +69,8 @@ export interface HarnessOptions {
   gateways?: Map<GatewayId, Gateway>;
   /** Resolver settings on top of the defaults (a registry, a DNS resolver, limits). */
   resolver?: Partial<PeerResolverOptions>;
+  /** Bound of an issuer's /verify call (default 5000 ms); a hang test shortens it. */
+  verifyTimeoutMs?: number;
   dir?: string;
   /** Limits in a shared store (default: in memory, from the config). */
   limits?: (config: OrderDeps['config']) => RateLimits;
@@ -96,12 +100,15 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
     { ocid: CALLER_OCID, publicKey: CALLER.pub },
     { ocid: ISSUER_OCID, publicKey: ISSUER.pub },
   ];
+  const resolver = createPeerResolver({ peers, now: () => clock.now, log, allowHttp: true, ...o.resolver });
+  const signer = createSigner({ ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, backend, now: () => clock.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) });
   const deps: OrderDeps = {
     config,
     store,
     backend,
     merchant: { ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, publicKeyHex: MERCHANT.pub, accepts: config.accepts },
-    resolver: createPeerResolver({ peers, now: () => clock.now, log, allowHttp: true, ...o.resolver }),
+    resolver,
+    issuers: createIssuerVerifier({ resolver, signer, backend, log, allowHttp: true, timeoutMs: o.verifyTimeoutMs, resolveHost: o.resolver?.resolveHost }),
     inventory: o.inventory ? parseInventory(o.inventory, MERCHANT_OCID, 'test') : undefined,
     gateways: o.gateways ?? new Map(),
     limits: o.limits?.(config) ?? createRateLimits(config),
