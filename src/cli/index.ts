@@ -11,12 +11,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: Com
   request: { summary: 'send a signed request as a peer and verify the answer', load: () => import('./request.ts') },
   pay: { summary: 'pay an order with a signed transfer proof, as the development issuer', load: () => import('./pay.ts') },
   listen: { summary: "receive the shop's webhooks locally, verify and print each one", load: () => import('./listen.ts') },
+  'verify-payment': { summary: 'ask an issuer about a missed payment (GET /verify/{txid}) and settle it', load: () => import('./verify-payment.ts') },
   conformance: { summary: 'run the conformance kit against a merchant endpoint, or write its fixtures', load: () => import('./conformance.ts') },
   'migrate-data': { summary: 'copy every table from one database to another (SQLite → PostgreSQL)', load: () => import('./migrate-data.ts') },
 };
 
 export function usage(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
   return ['usage: opencharge-merchant <command> [options]', '', 'commands:', ...lines, '', "run 'opencharge-merchant <command> --help' for its options and an example"].join('\n');
 }
 

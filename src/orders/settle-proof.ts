@@ -32,10 +32,17 @@ export interface Settled {
   notConfirmed?: string;
 }
 
+/** The issuers an order accepts, from its signed JSON; total: stored JSON of another shape accepts none. */
 export function acceptsOf(order: OrderRecord | undefined, deps: OrderDeps): number[] {
   if (!order) return deps.merchant.accepts;
-  const signed = JSON.parse(order.orderJson) as { accepts?: number[] };
-  return signed.accepts ?? [];
+  let signed: unknown;
+  try {
+    signed = JSON.parse(order.orderJson);
+  } catch {
+    return [];
+  }
+  const accepts = typeof signed === 'object' && signed !== null ? (signed as { accepts?: unknown }).accepts : undefined;
+  return Array.isArray(accepts) ? accepts.filter((a): a is number => Number.isSafeInteger(a) && a > 0) : [];
 }
 
 /** How many orders sharing one `reference` are named in an ambiguity notification (two already settle nothing). */

@@ -6,6 +6,7 @@ import type { OrderRecord, OrderStatus } from '../../store/types.ts';
 import { createOrder } from '../../orders/create-order.ts';
 import { cancelOrder } from '../../orders/lifecycle.ts';
 import { payOrder } from '../../orders/pay-order.ts';
+import { recoverPayment, recoverRequest, type Recovered } from '../../orders/recover-payment.ts';
 import { effectiveStatus } from '../../orders/get-order.ts';
 import { requireAdmin } from '../middleware/admin-auth.ts';
 import { errorResponse, failureResponse } from '../errors.ts';
@@ -41,6 +42,11 @@ export function decodeCursor(cursor: string): number | undefined {
 }
 
 const readJson = async (req: Request) => parseJsonBody(new Uint8Array(await req.arrayBuffer()));
+
+/** The answer of a payment recovery: the settlement verdict and the order's new state. */
+export function recoveredBody(r: Recovered, now: number) {
+  return { issuer: r.issuer, txid: r.txid, verdict: r.verdict, repeat: r.repeat, order: r.order ? orderSummary(r.order, now) : null };
+}
 
 export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -85,7 +91,7 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
       ...orderSummary(order, deps.now()),
       signedOrder: signed,
       qr: merchantQr(deps, order),
-      proofs: proofs.map((p) => ({ issuer: p.issuer, txid: p.txid, senderOcid: p.senderOcid, form: p.form, verdict: p.verdict, receivedAt: p.receivedAt, proof: JSON.parse(p.proofJson), signature: p.signature })),
+      proofs: proofs.map((p) => ({ issuer: p.issuer, txid: p.txid, senderOcid: p.senderOcid, form: p.form, voucher: p.voucher, verdict: p.verdict, receivedAt: p.receivedAt, proof: JSON.parse(p.proofJson), signature: p.signature })),
       events: events.map((e) => ({ id: e.id, type: e.type, createdAt: e.createdAt, data: JSON.parse(e.data) })),
       deliveries: deliveries.map(({ event, ...d }) => ({ ...d, eventType: event.type })),
       charges: charges.map(({ tokenHash: _hidden, ...ch }) => ch),
@@ -103,6 +109,18 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
     if (!body.value || typeof body.value !== 'object') return errorResponse('INVALID_REQUEST', 'body must be JSON like {"gateway":"coingate"}');
     const res = await payOrder(deps, c.req.param('id'), (body.value as { gateway?: unknown }).gateway);
     return res.ok ? c.json(res.value) : failureResponse(res);
+  });
+
+  app.post('/admin/orders/:id/verify', async (c) => {
+    const body = await readJson(c.req.raw);
+    if (!body.ok) return body.response;
+    const parsed = recoverRequest.safeParse(body.value);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+      return errorResponse('INVALID_REQUEST', `invalid verify request: ${issues[0]!.path || 'body'}: ${issues[0]!.message}`, { issues });
+    }
+    const res = await recoverPayment(deps, { ...parsed.data, orderId: c.req.param('id') });
+    return res.ok ? c.json(recoveredBody(res.value, deps.now())) : failureResponse(res);
   });
 
   app.get('/admin/deliveries', async (c) => {

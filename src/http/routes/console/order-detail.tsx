@@ -1,8 +1,11 @@
 // One order's page: the summary a shop owner reads first (amount, state, memo, items, who paid and how), the
-// actions (cancel, show at the till, redeliver), then the signed order, proofs and history folded below.
+// actions (cancel, show at the till, redeliver, check a payment with the issuer), then the signed order, proofs
+// and history folded below.
 import { Hono, type Context } from 'hono';
 import type { OrderDeps } from '../../../orders/deps.ts';
 import { cancelOrder } from '../../../orders/lifecycle.ts';
+import { recoverPayment, recoverRequest } from '../../../orders/recover-payment.ts';
+import { acceptsOf } from '../../../orders/settle-proof.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
 import { ERROR_STATUS } from '../../../protocol/errors.ts';
 import type { OrderRecord } from '../../../store/types.ts';
@@ -18,7 +21,33 @@ import { Payment, Summary } from './order-summary.tsx';
 const NOTICES: Record<string, string> = {
   redelivered: 'The notification is queued again and will be sent shortly.',
   cancelled: 'The order is cancelled.',
+  verified: 'The issuer confirmed the payment. Its proof is recorded under Transfer proofs, with the verdict.',
+  'verified-again': 'The issuer confirmed the payment, which was already recorded here: nothing changed.',
 };
+
+/** Asks an accepted issuer about a txid (a missed webhook): its signed answer settles the order like a webhook. */
+function CheckPayment(p: { o: OrderRecord; accepts: number[]; csrf: string }) {
+  return (
+    <CsrfForm action={`/console/orders/${encodeURIComponent(p.o.id)}/verify`} csrf={p.csrf} class="check-payment">
+      <p class="muted">A payment that never arrived here (a lost webhook)? Ask the issuer: its signed answer is settled like a webhook, once.</p>
+      <div class="row">
+        <div>
+          <label for="verify-issuer">Issuer</label>
+          <select id="verify-issuer" name="issuer">
+            {p.accepts.map((a) => (
+              <option value={String(a)}>{a}</option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label for="verify-txid">Transaction id (txid)</label>
+          <input id="verify-txid" name="txid" required maxlength={256} autocomplete="off" />
+        </div>
+        <button type="submit">Check a payment with the issuer</button>
+      </div>
+    </CsrfForm>
+  );
+}
 
 export const orderNotFound = (c: Context<ConsoleEnv>) =>
   renderPage(c, 404, 'Not found', <Message title="Order not found" text="There is no order with this id." href="/console/orders" link="All orders" />);
@@ -57,6 +86,8 @@ async function detail(deps: OrderDeps, c: Context<ConsoleEnv>, o: OrderRecord, s
         ) : (
           <p class="muted">Only a pending order can be shown at the till or cancelled.</p>
         )}
+        <h3>Check a payment with the issuer</h3>
+        <CheckPayment o={o} accepts={acceptsOf(o, deps)} csrf={csrf} />
       </section>
       <h2>Technical details</h2>
       <details id="signed">
@@ -101,6 +132,17 @@ export function orderDetailRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
     if (res.ok) return c.redirect((await c.req.parseBody()).back === 'pos' ? `/console/pos/${encodeURIComponent(id)}` : detailHref(id, 'cancelled'), 303);
     const o = await deps.store.getOrder(id);
     return o ? detail(deps, c, o, ERROR_STATUS[res.code], res.message) : orderNotFound(c);
+  });
+
+  app.post('/console/orders/:id/verify', async (c) => {
+    const o = await deps.store.getOrder(c.req.param('id'));
+    if (!o) return orderNotFound(c);
+    const form = await c.req.parseBody();
+    const parsed = recoverRequest.safeParse({ issuer: /^\d{1,16}$/.test(String(form.issuer)) ? Number(form.issuer) : form.issuer, txid: form.txid });
+    if (!parsed.success) return detail(deps, c, o, 400, `Check the form: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+    const res = await recoverPayment(deps, { ...parsed.data, orderId: o.id });
+    if (res.ok) return c.redirect(detailHref(o.id, res.value.repeat ? 'verified-again' : 'verified'), 303);
+    return detail(deps, c, (await deps.store.getOrder(o.id)) ?? o, ERROR_STATUS[res.code], res.message);
   });
 
   app.post('/console/deliveries/:id/redeliver', async (c) => {

@@ -1,6 +1,6 @@
 // The order detail's tables: transfer proofs (with the canonical form that verified), gateway charges,
 // events, and notification deliveries with a "Redeliver" button for failed ones.
-import type { ChargeRecord, DeliveryRecord, EventRecord, ProofRecord, ProofVerdict } from '../../../store/types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, ProofRecord, ProofVerdict, ProofVoucher } from '../../../store/types.ts';
 import { FORM_A_REASON } from '../../../orders/proof-policy.ts';
 import { CsrfForm } from './layout.tsx';
 import { Badge, Time, pretty } from './format.tsx';
@@ -23,6 +23,18 @@ export const VERDICT_TEXT: Record<ProofVerdict, string> = {
   form_a_not_from_issuer: `refused: ${FORM_A_REASON}`,
 };
 export const verdictText = (v: string) => (Object.hasOwn(VERDICT_TEXT, v) ? VERDICT_TEXT[v as ProofVerdict] : v);
+
+/** What made its `to` (recipient, reference) trusted, in words (proof-policy.ts voucherFor). */
+export const VOUCHER_TEXT: Record<ProofVoucher, string> = {
+  proof_signature: 'recipient signed by the proof (form B)',
+  issuer_request: 'delivered by the issuer itself',
+  issuer_confirmed: "confirmed by issuer: its signed /verify answer returned this very proof",
+};
+
+function sender(x: ProofRecord): string {
+  if (x.senderOcid === 0) return 'this merchant (asked the issuer)';
+  return x.senderOcid === x.issuer ? `${x.senderOcid} (the issuer)` : String(x.senderOcid);
+}
 
 export function Proofs(p: { proofs: ProofRecord[] }) {
   if (p.proofs.length === 0) return <p class="muted">No transfer proof received.</p>;
@@ -49,10 +61,11 @@ export function Proofs(p: { proofs: ProofRecord[] }) {
                 <pre class="signature">{x.signature}</pre>
               </details>
             </td>
-            <td>{x.senderOcid === x.issuer ? `${x.senderOcid} (the issuer)` : x.senderOcid}</td>
+            <td>{sender(x)}</td>
             <td class="proof-form">{FORM_LABEL[x.form] ?? x.form}</td>
             <td>
               <Badge text={x.verdict} kind={x.verdict === 'accepted' ? 'accepted' : 'warn'} /> <span class="verdict">{verdictText(x.verdict)}</span>
+              {x.voucher && Object.hasOwn(VOUCHER_TEXT, x.voucher) && <div class="voucher muted">{VOUCHER_TEXT[x.voucher]}</div>}
             </td>
           </tr>
         ))}
