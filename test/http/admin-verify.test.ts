@@ -14,7 +14,7 @@ let fake: FakeIssuer;
 beforeAll(async () => {
   fake = await startFakeIssuer();
   h = await makeHarness({
-    env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: 'http://127.0.0.1:9/hook', OC_WEBHOOK_SECRET: 'whsec_admin_verify' },
+    env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: 'http://127.0.0.1:9/hook', OC_WEBHOOK_SECRET: 'whsec_' + Buffer.from('an admin verify test webhook secret').toString('base64') },
     peers: [fake.peer],
     verifyTimeoutMs: TIMEOUT_MS,
     groups: (d) => [{ path: 'root', app: adminRoutes(d) }],
