@@ -4,6 +4,6 @@ export { createPeerResolver, type PeerResolverOptions } from './resolver.ts';
 export { loadPeersFile, parsePeers, type PeerEntry } from './peers-file.ts';
 export { fetchMetadata, readMetadata, type MetadataResult } from './metadata.ts';
 export { lookupRegistry, registryUrlFor, type RegistryResult } from './registry.ts';
-export { fetchPeerJson, MAX_BODY_BYTES, MAX_TIMEOUT_MS, type FetchPolicy, type FetchJsonResult } from './fetch-json.ts';
+export { fetchPeer, fetchPeerJson, MAX_BODY_BYTES, MAX_TIMEOUT_MS, type FetchPolicy, type FetchJsonResult, type PeerRequest, type PeerResponse } from './fetch-json.ts';
 export type { HostResolver } from './address-policy.ts';
-export { checkFetchUrl, isLoopbackHost, metadataUrlFor } from './url-policy.ts';
+export { checkFetchUrl, isLoopbackHost, metadataUrlFor, urlForLog } from './url-policy.ts';
