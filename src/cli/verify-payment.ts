@@ -36,7 +36,7 @@ notifications it records are sent by the server's delivery worker.`,
         fetch: globalThis.fetch,
         now: () => Math.floor(Date.now() / 1000),
         randomBytes: (n) => new Uint8Array(randomBytes(n)),
-        log: createLogger(config.logLevel),
+        log: createLogger({ level: config.logLevel, format: config.logFormat }),
         cwd: io.cwd,
       });
       const res = await recoverPayment(deps, { ...parsed.data, ...(v.order !== undefined ? { orderId: v.order } : {}) });
