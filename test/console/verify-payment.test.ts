@@ -41,7 +41,7 @@ describe('Check a payment with the issuer', () => {
   it("the order page offers it: the order's accepted issuers, a txid field, the button, the CSRF token", async () => {
     const id = await h.order();
     const html = await page(`/console/orders/${id}`);
-    expect(html).toContain(`<form method="post" action="/console/orders/${id}/verify" class="card"><input type="hidden" name="_csrf"`);
+    expect(html).toContain(`<form method="post" action="/console/orders/${id}/verify" class="check-payment"><input type="hidden" name="_csrf"`);
     expect(html).toContain(`<option value="${ISSUER_OCID}">${ISSUER_OCID}</option>`);
     expect(html).toContain('name="txid"');
     expect(html).toContain('<button type="submit">Check a payment with the issuer</button>');
@@ -57,6 +57,9 @@ describe('Check a payment with the issuer', () => {
     const html = await page(res.headers.get('location')!);
     expect(html).toContain('The issuer confirmed the payment.');
     expect(html).toContain('this merchant (asked the issuer)');
+    // The summary's Payment block says it too.
+    expect(html).toContain('<dt>Delivered by</dt><dd>this merchant, asking the issuer');
+    expect(html).toContain('<dt>Recipient vouched</dt><dd class="voucher">confirmed by issuer');
     expect(html).toContain('confirmed by issuer: its signed /verify answer returned this very proof');
 
     const again = await check(id, { issuer: String(ISSUER_OCID), txid: 'tx_console_missed' });

@@ -1,7 +1,7 @@
 // The top of an order's page, in a shop owner's words: what was sold and for how much, its state, who paid and how.
 import type { ChargeRecord, OrderRecord, OrderStatus, ProofRecord } from '../../../store/types.ts';
 import { STATUS_LABEL, Time, gatewayLabel } from './format.tsx';
-import { FORM_LABEL, verdictText } from './order-history.tsx';
+import { FORM_LABEL, VOUCHER_TEXT, verdictText } from './order-history.tsx';
 import { orderFacts, proofFacts } from './order-facts.ts';
 
 export const FLAG_TEXT = {
@@ -82,7 +82,8 @@ export interface PaymentProps {
   charges: ChargeRecord[];
 }
 
-const sender = (x: ProofRecord) => (x.senderOcid === x.issuer ? 'the issuer' : `OCID ${x.senderOcid} (not the issuer)`);
+const sender = (x: ProofRecord) =>
+  x.senderOcid === 0 ? 'this merchant, asking the issuer' : x.senderOcid === x.issuer ? 'the issuer' : `OCID ${x.senderOcid} (not the issuer)`;
 
 /** The proof or gateway charge whose transaction paid the order, if the store holds it. */
 function settledBy(p: PaymentProps): { proof?: ProofRecord; charge?: ChargeRecord } {
@@ -117,6 +118,12 @@ function ByProof(p: { o: OrderRecord; x: ProofRecord }) {
         <dd>{FORM_LABEL[p.x.form] ?? p.x.form}</dd>
         <dt>Delivered by</dt>
         <dd>{sender(p.x)}, <Time t={p.x.receivedAt} /></dd>
+        {p.x.voucher && Object.hasOwn(VOUCHER_TEXT, p.x.voucher) && (
+          <>
+            <dt>Recipient vouched</dt>
+            <dd class="voucher">{VOUCHER_TEXT[p.x.voucher]}</dd>
+          </>
+        )}
       </dl>
     </>
   );
