@@ -96,6 +96,8 @@ export async function acceptTransfer(deps: OrderDeps, input: { senderOcid: numbe
   );
   if (outcome.kind === 'conflict') return fail('INVALID_PROOF', `txid ${proof.txid} of issuer ${proof.issuer} was already used by a different proof`);
   const verdict = outcome.kind === 'stored' ? outcome.decision.verdict : outcome.proof.verdict;
+  deps.metrics.proofs.inc({ verdict: outcome.kind === 'stored' ? verdict : 'repeat' });
+  if (outcome.kind === 'stored' && outcome.decision.change?.to === 'paid') deps.metrics.ordersPaid.inc({ via: 'proof' });
   deps.log.info('transfer proof', { issuer: proof.issuer, txid: proof.txid, orderId: order?.id, sender: input.senderOcid, form, verdict, repeat: outcome.kind === 'duplicate' });
   if (verdict === 'form_a_not_from_issuer')
     return fail('INVALID_PROOF', `the proof signature covers form A only, which does not sign from/to: it settles an order only when issuer ${proof.issuer} sends it itself (sent by ${input.senderOcid})`, {

@@ -7,6 +7,7 @@ import type { Inventory } from './inventory.ts';
 import type { KeyResolver } from '../peers/index.ts';
 import type { Gateway, GatewayId } from '../gateways/types.ts';
 import type { RateLimits } from '../rate-limit/limits.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { newId } from './ids.ts';
 
 export interface Merchant {
@@ -31,6 +32,8 @@ export interface OrderDeps {
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: Logger;
+  /** This app's Prometheus registry and metrics (GET /metrics). */
+  metrics: Metrics;
 }
 
 /** One event (and, with a shop webhook configured, its delivery) for the outbox. */
