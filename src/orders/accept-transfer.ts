@@ -24,7 +24,7 @@ export const proofSchema = z
     memo: z.string().max(1000).optional(),
   })
   .loose();
-const webhookBody = z.object({ proof: proofSchema, signature: z.string() }).loose();
+export const webhookBody = z.object({ proof: proofSchema, signature: z.string() }).loose();
 
 export interface TransferAccepted {
   body: { status: 'accepted'; txid: string };

@@ -1,4 +1,4 @@
-// Route groups and background tasks added by the payment layers (admin API, console, metrics, expiry sweep, notifications).
+// Route groups and background tasks added by the payment layers (admin API, console, metrics, OpenAPI, expiry sweep, notifications).
 import type { RouteGroup } from '../http/app.ts';
 import type { Task } from './background.ts';
 import type { OrderDeps } from '../orders/deps.ts';
@@ -6,6 +6,7 @@ import { adminRoutes } from '../http/routes/admin.ts';
 import { callbackRoutes } from '../http/routes/callbacks.ts';
 import { consoleRoutes } from '../http/routes/console/index.ts';
 import { metricsRoutes } from '../http/routes/metrics.ts';
+import { openapiRoutes } from '../http/routes/openapi.ts';
 import { reconcileCharges } from '../orders/reconcile-charges.ts';
 import { sweepExpired } from '../orders/lifecycle.ts';
 import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
@@ -16,6 +17,7 @@ export function extraRouteGroups(deps: OrderDeps): RouteGroup[] {
     { path: 'base', app: callbackRoutes(deps) },
     { path: 'root', app: consoleRoutes(deps) },
     { path: 'root', app: metricsRoutes(deps) },
+    { path: 'base', app: openapiRoutes(deps) },
   ];
 }
 
