@@ -58,6 +58,7 @@ export async function productionApp(env: Record<string, string> = {}, peers?: Pe
     /** The background tasks `serve` would run, to run by hand. */
     task: (name: string) => extraTasks(deps).find((t) => t.name === name)!,
     async close() {
+      await deps.limits.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

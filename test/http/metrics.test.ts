@@ -241,11 +241,15 @@ describe('labels and registries', () => {
 
   it('still answers a scrape when the database does not: the queue gauge is left out and the reason logged', async () => {
     const c = await productionApp({ OC_METRICS: '1' });
-    await c.deps.store.close();
-    const res = await c.app.request('/metrics');
-    expect(res.status).toBe(200);
-    const samples = parse(await res.text());
-    expect(samples.filter((s) => s.name === 'opencharge_webhook_queue_depth')).toEqual([]);
-    expect(c.log.lines.some((l) => l.includes('metrics: cannot count queued deliveries'))).toBe(true);
+    try {
+      await c.deps.store.close();
+      const res = await c.app.request('/metrics');
+      expect(res.status).toBe(200);
+      const samples = parse(await res.text());
+      expect(samples.filter((s) => s.name === 'opencharge_webhook_queue_depth')).toEqual([]);
+      expect(c.log.lines.some((l) => l.includes('metrics: cannot count queued deliveries'))).toBe(true);
+    } finally {
+      await c.close();
+    }
   });
 });

@@ -7,7 +7,7 @@ const orderId = pathParam('id', 'the order id (`ord_…`, or the id the shop cho
 export function endpointPaths(base: string): Record<string, Json> {
   return {
     '/healthz': {
-      get: operation({ id: 'healthz', summary: 'Liveness', tags: ['operations'], auth: 'public', responses: { '200': jsonResponse('Health', '`{"status":"ok"}`') } }),
+      get: operation({ id: 'healthz', summary: 'Liveness', tags: ['operations'], auth: 'public', unlimited: true, responses: { '200': jsonResponse('Health', '`{"status":"ok"}`') } }),
     },
     '/readyz': {
       get: operation({
@@ -15,6 +15,7 @@ export function endpointPaths(base: string): Record<string, Json> {
         summary: 'Readiness: the database is reachable and migrated',
         tags: ['operations'],
         auth: 'public',
+        unlimited: true,
         responses: { '200': jsonResponse('Health', '`{"status":"ready"}`'), '503': jsonResponse('Health', '`{"status":"unavailable"}`') },
       }),
     },

@@ -20,6 +20,10 @@ const COMMON_ERRORS: Json = {
   default: error('any other error, in the same envelope'),
 };
 
+const RATE_LIMITED: Json = {
+  '429': error('`RATE_LIMITED`: too many requests from this address (OC_RATE_LIMIT_IP), this caller (OC_RATE_LIMIT) or, with the admin token, too many wrong tokens; `Retry-After` says when to try again'),
+};
+
 const AUTH_ERRORS: Record<Auth, Json> = {
   public: {},
   signed: {
@@ -52,10 +56,12 @@ export interface OperationSpec {
   parameters?: Json[];
   requestBody?: Json;
   responses: Json;
+  /** The orchestrator's probes are outside the rate limits. */
+  unlimited?: boolean;
 }
 
 export function operation(o: OperationSpec): Json {
-  const responses = { ...o.responses, ...AUTH_ERRORS[o.auth], ...COMMON_ERRORS };
+  const responses = { ...o.responses, ...AUTH_ERRORS[o.auth], ...(o.unlimited ? {} : RATE_LIMITED), ...COMMON_ERRORS };
   return {
     operationId: o.id,
     summary: o.summary,
