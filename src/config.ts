@@ -52,6 +52,7 @@ const schema = z.object({
   OC_RATE_LIMIT: z.string().default('100/500'),
   OC_RATE_LIMIT_IP: z.string().default('200/1000'),
   OC_TRUSTED_PROXIES: z.string().default(''),
+  OC_METRICS: flag,
 });
 
 /** Every OC_* name that means something: the schema's keys (settings added there are known at once) and the gateways'. */
@@ -130,6 +131,8 @@ export interface Config {
   rateLimitIp?: RateSetting;
   /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed (OC_TRUSTED_PROXIES). */
   trustedProxies: string[];
+  /** OC_METRICS: GET /metrics answers anyone; otherwise it needs the admin token (and is off without one). */
+  publicMetrics: boolean;
   /** The merged OC_* settings, for gateway settings each gateway parses itself. */
   gatewayEnv: Record<string, string | undefined>;
   sources: ConfigSources;
@@ -306,6 +309,7 @@ export function loadConfig(env: Env, layers: ConfigLayers = {}): Config {
     rateLimit: parseRate(s.OC_RATE_LIMIT, 'OC_RATE_LIMIT'),
     rateLimitIp: parseRate(s.OC_RATE_LIMIT_IP, 'OC_RATE_LIMIT_IP'),
     trustedProxies: proxyList(s.OC_TRUSTED_PROXIES),
+    publicMetrics: s.OC_METRICS === '1' || s.OC_METRICS === 'true',
     gatewayEnv: merged,
     sources: { envFile: layers.dotenv?.path, envFileIgnored: Object.keys(layers.dotenv?.values ?? {}).filter((k) => !k.startsWith('OC_')), configFile: layers.file?.path },
   });

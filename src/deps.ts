@@ -12,6 +12,8 @@ import { enabledGateways } from './gateways/registry.ts';
 import { createSigner } from './client/signer.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/limits.ts';
 import { createIssuerVerifier } from './client/verify-txid.ts';
+import { createMetrics } from './metrics/metrics.ts';
+import { countGatewayCalls } from './metrics/gateway-calls.ts';
 
 export interface Effects {
   fetch: typeof fetch;
@@ -36,6 +38,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
   const identity = resolveIdentity(config, backend, fx.cwd);
   // Relative paths are relative to the working directory the server was started in (like OC_PRIVATE_KEY_FILE).
   const peers = identity.peersFile ? loadPeersFile(resolve(fx.cwd, identity.peersFile)) : [];
+  const metrics = createMetrics(store, fx.log);
   const resolver = createPeerResolver({
     peers,
     now: fx.now,
@@ -43,6 +46,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     allowHttp: config.allowHttpPeers,
     registryUrl: config.registryUrl,
     negativeTtlSeconds: config.peerNegativeTtl,
+    onKeyCache: (result) => metrics.keyCache.inc({ result }),
   });
   const inventory = config.inventoryFile ? loadInventoryFile(resolve(fx.cwd, config.inventoryFile), identity.ocid) : undefined;
   const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });
@@ -55,11 +59,12 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     resolver,
     issuers: createIssuerVerifier({ resolver, signer, backend, log: fx.log, allowHttp: config.allowHttpPeers }),
     inventory,
-    gateways,
+    gateways: countGatewayCalls(gateways, metrics),
     limits: fx.limits ?? createRateLimits(config),
     now: fx.now,
     randomBytes: fx.randomBytes,
     log: fx.log,
+    metrics,
   };
   return { deps, identity, backendNote: note };
 }

@@ -4,6 +4,7 @@ import { limitBody } from './middleware/body-limit.ts';
 import { closeUnreadBodies } from './middleware/connection-close.ts';
 import { limitAddress } from './middleware/rate-limit.ts';
 import { createClientAddress, runtimeSocketAddress, type SocketAddress } from './client-address.ts';
+import { countRequests } from './middleware/request-metrics.ts';
 import type { AppEnv } from './context.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import { bytesToHex } from '../protocol/hex.ts';
@@ -27,6 +28,7 @@ const OPS_PATHS = new Set(['/healthz', '/readyz']);
 
 export function createApp(deps: OrderDeps, groups: RouteGroup[] = [], opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use('*', countRequests(deps.metrics)); // first: it times and counts every answer, 413s and 404s included
   // Request ids correlate an INTERNAL answer with its log lines: a random per-process prefix and a counter.
   const idPrefix = bytesToHex(deps.randomBytes(4));
   let requests = 0;

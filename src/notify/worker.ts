@@ -28,6 +28,8 @@ export interface DeliveryWorkerOptions {
   /** How long a claim keeps other workers off a delivery; must outlast the HTTP timeout. */
   leaseSeconds?: number;
   userAgent?: string;
+  /** Told each attempt's outcome as it ends (the metrics). */
+  onOutcome?: (outcome: DeliveryOutcome) => void;
 }
 
 export interface RunResult {
@@ -47,7 +49,8 @@ export interface DeliveryWorker {
 }
 
 type Claimed = DeliveryRecord & { event: EventRecord };
-type Outcome = 'succeeded' | 'failed' | 'retried' | 'unrecorded';
+export type DeliveryOutcome = 'succeeded' | 'failed' | 'retried' | 'unrecorded';
+type Outcome = DeliveryOutcome;
 
 function summarize(r: Exclude<PostResult, { kind: 'ok' }>, timeoutMs: number): string {
   if (r.kind === 'timeout') return `timeout after ${timeoutMs} ms`;
@@ -140,6 +143,9 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
             error: scrub(err instanceof Error ? err.message : String(err), secrets),
           });
           return 'unrecorded';
+        }).then((outcome) => {
+          o.onOutcome?.(outcome);
+          return outcome;
         }),
     });
     const count = (k: Outcome) => outcomes.filter((x) => x === k).length;

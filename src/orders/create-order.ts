@@ -209,5 +209,6 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consume
   nonce.consumed = true;
   // The transaction consumed the nonce before finding the order.
   if (res.kind === 'exists') return replay(res.order, true);
+  deps.metrics.ordersCreated.inc({ source: input.callerOcid === 0 ? 'admin' : 'signed' });
   return ok({ responseBody, record: res.order, replayed: false });
 }

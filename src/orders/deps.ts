@@ -8,6 +8,7 @@ import type { KeyResolver } from '../peers/index.ts';
 import type { Gateway, GatewayId } from '../gateways/types.ts';
 import type { RateLimits } from '../rate-limit/limits.ts';
 import type { IssuerVerifier } from '../client/verify-txid.ts';
+import type { Metrics } from '../metrics/metrics.ts';
 import { newId } from './ids.ts';
 
 export interface Merchant {
@@ -34,6 +35,8 @@ export interface OrderDeps {
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: Logger;
+  /** This app's Prometheus registry and metrics (GET /metrics). */
+  metrics: Metrics;
 }
 
 /** One event (and, with a shop webhook configured, its delivery) for the outbox. */

@@ -19,7 +19,8 @@ export const proofSchema = z
     memo: z.string().max(1000).optional(),
   })
   .loose();
-const carrier = z.object({ proof: proofSchema, signature: z.string() }).loose();
+/** The /transfer/webhook body (also the OpenAPI request schema). */
+export const webhookBody = z.object({ proof: proofSchema, signature: z.string() }).loose();
 
 export type Proof = z.infer<typeof proofSchema>;
 export interface ProofCarrier {
@@ -29,7 +30,7 @@ export interface ProofCarrier {
 
 /** Any JSON value → the proof and its signature, or 400 INVALID_PROOF naming the first bad field. */
 export function parseProofCarrier(body: unknown): Result<ProofCarrier> {
-  const parsed = carrier.safeParse(body);
+  const parsed = webhookBody.safeParse(body);
   if (parsed.success) return ok({ proof: parsed.data.proof, signature: parsed.data.signature });
   const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
   return fail('INVALID_PROOF', `proof structure is malformed: ${issues[0]!.path || 'body'}: ${issues[0]!.message}`, { issues });

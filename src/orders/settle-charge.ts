@@ -42,7 +42,14 @@ function decide(deps: OrderDeps, charge: ChargeRecord, fetched: Charge, now: num
 export async function settleCharge(deps: OrderDeps, charge: ChargeRecord, fetched: Charge): Promise<SettleOutcome> {
   if (fetched.status === charge.status && fetched.gatewayStatus === charge.gatewayStatus) return 'unchanged';
   const now = deps.now();
-  const res = await deps.store.settleCharge(charge.id, charge.status, { status: fetched.status, gatewayStatus: fetched.gatewayStatus, updatedAt: now }, decide(deps, charge, fetched, now));
+  const policy = decide(deps, charge, fetched, now);
+  let paid = false; // what the policy chose inside the store's transaction, counted once it committed
+  const res = await deps.store.settleCharge(charge.id, charge.status, { status: fetched.status, gatewayStatus: fetched.gatewayStatus, updatedAt: now }, (order) => {
+    const d = policy(order);
+    paid = d.change?.to === 'paid';
+    return d;
+  });
+  if (res && paid) deps.metrics.ordersPaid.inc({ via: 'gateway' });
   if (res) deps.log.info('gateway charge updated', { gateway: charge.gateway, orderId: charge.orderId, from: charge.status, to: fetched.status });
   return res ? 'updated' : 'unchanged';
 }

@@ -113,6 +113,8 @@ export async function settleProof(deps: OrderDeps, input: ProofDelivery): Promis
   if (outcome.kind === 'conflict') return fail('INVALID_PROOF', `txid ${proof.txid} of issuer ${proof.issuer} was already used by a different proof`);
   const verdict = outcome.kind === 'stored' ? outcome.decision.verdict : outcome.proof.verdict;
   const repeat = outcome.kind === 'duplicate';
+  deps.metrics.proofs.inc({ verdict: repeat ? 'repeat' : verdict });
+  if (outcome.kind === 'stored' && outcome.decision.change?.to === 'paid') deps.metrics.ordersPaid.inc({ via: 'proof' });
   deps.log.info('transfer proof', { issuer: proof.issuer, txid: proof.txid, orderId: order?.id, sender: input.senderOcid, form, voucher, verdict, repeat });
   const after = outcome.kind === 'stored' ? (outcome.order ?? order) : order;
   const settled: Settled = { verdict, repeat, form, now };

@@ -32,6 +32,8 @@ export interface PeerResolverOptions {
   reservedFetches?: number; // default a quarter (8 of 32)
   /** DNS behind the fetch policy; the system resolver unless a test points names elsewhere. */
   resolveHost?: HostResolver;
+  /** Told whether each lookup of a non-static key was answered from the key cache (the metrics). */
+  onKeyCache?: (result: 'hit' | 'miss') => void;
 }
 
 type Static = { key: Uint8Array; hex: string };
@@ -114,8 +116,9 @@ export function createPeerResolver(opts: PeerResolverOptions): KeyResolver {
     if (peer === undefined && opts.registryUrl === undefined) return generic(ocid, 'UNKNOWN_OCID');
     const hit = cache.get(ocid);
     const t = now();
-    if (hit !== undefined && t < hit.expiresAt && (ropts.refresh !== true || t - hit.fetchedAt < cooldown))
-      return { ok: true, key: hit.key, hex: hit.hex, source: hit.source, cached: true };
+    const fromCache = hit !== undefined && t < hit.expiresAt && (ropts.refresh !== true || t - hit.fetchedAt < cooldown);
+    opts.onKeyCache?.(fromCache ? 'hit' : 'miss');
+    if (fromCache) return { ok: true, key: hit.key, hex: hit.hex, source: hit.source, cached: true };
     // A lookup that failed recently is not repeated: garbage requests for one OCID cost one fetch per negative TTL.
     const recent = failed.get(ocid);
     if (recent !== undefined && t < recent.until) return generic(ocid, recent.code);

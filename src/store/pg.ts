@@ -189,6 +189,10 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
         .limit(q.limit);
       return rows.map((r) => ({ ...(r.d as DeliveryRecord), event: eventOf(r.e) }));
     },
+    async countDeliveries(status) {
+      const [r] = await db.select({ n: sql<number>`count(*)::int` }).from(t.deliveries).where(eq(t.deliveries.status, status));
+      return r!.n;
+    },
     async claimDeliveries(now, leaseUntil, limit) {
       return db.transaction(async (tx) => {
         // SKIP LOCKED: a row another worker is claiming right now is left to it; once that claim commits,

@@ -214,6 +214,9 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         .all();
       return withEvent(db, rows.map((r) => r.d));
     },
+    async countDeliveries(status) {
+      return db.select({ n: sql<number>`count(*)` }).from(t.deliveries).where(eq(t.deliveries.status, status)).get()!.n;
+    },
     async claimDeliveries(now, leaseUntil, limit) {
       return db.transaction((tx) => {
         const due = tx

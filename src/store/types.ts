@@ -253,6 +253,8 @@ export interface Store {
 
   listEvents(orderId: string): Promise<EventRecord[]>;
   listDeliveries(q: { status?: DeliveryStatus; orderId?: string; limit: number }): Promise<Array<DeliveryRecord & { event: EventRecord }>>;
+  /** How many deliveries are in `status` (the metrics' queue depth; pending and failed are index range scans). */
+  countDeliveries(status: DeliveryStatus): Promise<number>;
   /**
    * Claims up to `limit` due deliveries (pending, nextAttemptAt ≤ now, not leased) with a lease until `leaseUntil`:
    * payment outcomes (PAYMENT_OUTCOME_EVENTS) first, then the rest, each oldest due first.

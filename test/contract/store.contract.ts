@@ -383,6 +383,19 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.claimDeliveries(now + 100, now + 160, 1)).map((d) => d.id)).toEqual([first]);
         expect((await store.claimDeliveries(now + 100, now + 160, 10)).map((d) => d.id)).toEqual(rest);
       });
+
+      it('counts deliveries by status (the queue-depth gauge of /metrics)', async () => {
+        const count = async () => ({ pending: await store.countDeliveries('pending'), failed: await store.countDeliveries('failed') });
+        const before = await count();
+        const o = newOrder();
+        const ob = outbox(o.id);
+        await store.createOrder(o, ob);
+        expect(await count()).toEqual({ pending: before.pending + 1, failed: before.failed });
+        const id = ob.delivery!.id;
+        expect((await store.claimDeliveries(T, T + 60, 1000)).map((d) => d.id)).toContain(id);
+        await store.finishAttempt(id, T + 60, { status: 'failed', attempts: 1, nextAttemptAt: T, lastAttemptAt: T, lastStatus: 500, lastError: 'HTTP 500' });
+        expect(await count()).toEqual({ pending: before.pending, failed: before.failed + 1 });
+      });
     });
 
     describe('charges', () => {

@@ -23,6 +23,7 @@ import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { signCanonical } from '../../src/protocol/signature.ts';
 import type { Store } from '../../src/store/types.ts';
 import type { Gateway, GatewayId } from '../../src/gateways/types.ts';
+import { createMetrics } from '../../src/metrics/metrics.ts';
 
 export const T0 = 1_800_000_000;
 export const MERCHANT_OCID = 500;
@@ -115,6 +116,7 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
     now: () => clock.now,
     randomBytes: (n) => new Uint8Array(randomBytes(n)),
     log,
+    metrics: createMetrics(store, log),
   };
   const app = createApp(deps, o.groups?.(deps) ?? [], { socketAddress: o.socketAddress });
   let counter = 0;

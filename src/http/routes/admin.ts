@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
-import type { OrderRecord, OrderStatus } from '../../store/types.ts';
+import type { DeliveryStatus, OrderRecord, OrderStatus } from '../../store/types.ts';
 import { createOrder } from '../../orders/create-order.ts';
 import { cancelOrder } from '../../orders/lifecycle.ts';
 import { payOrder } from '../../orders/pay-order.ts';
@@ -13,6 +13,7 @@ import { errorResponse, failureResponse } from '../errors.ts';
 import { parseJsonBody } from '../json-body.ts';
 
 export const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];
 
 export function orderSummary(o: OrderRecord, now: number) {
   return {
@@ -125,9 +126,9 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
 
   app.get('/admin/deliveries', async (c) => {
     const status = c.req.query('status');
-    if (status !== undefined && !['pending', 'succeeded', 'failed'].includes(status))
+    if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus))
       return errorResponse('INVALID_REQUEST', 'status must be pending, succeeded or failed', { field: 'status' });
-    const rows = await deps.store.listDeliveries({ status: status as 'failed' | undefined, limit: 200 });
+    const rows = await deps.store.listDeliveries({ status: status as DeliveryStatus | undefined, limit: 200 });
     return c.json({ deliveries: rows.map(({ event, ...d }) => ({ ...d, eventType: event.type, orderId: event.orderId })) });
   });
 

@@ -40,6 +40,7 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
     const body = parseJsonBody(auth.rawBody, 'INVALID_PROOF');
     if (!body.ok) return body.response;
     const res = await acceptTransfer(deps, { senderOcid: auth.ocid, body: body.value });
+    if (!res.ok) deps.metrics.proofsRejected.inc({ code: res.code });
     return res.ok ? jsonText(JSON.stringify(res.value.body)) : failureResponse(res);
   });
   return app;
