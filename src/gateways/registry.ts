@@ -1,11 +1,11 @@
 // The one list of outbound gateways (ARCHITECTURE rule 3): adding a gateway adds one line here.
 import type { GatewayDefinition, Env } from './definition.ts';
 import type { Gateway, GatewayDeps, GatewayId } from './types.ts';
-import { coingate } from './coingate.ts';
-import { mugglepay } from './mugglepay.ts';
-import { myceliumGear } from './mycelium-gear.ts';
-import { iumicash } from './iumicash.ts';
-import { openchargeGateway } from './opencharge-gateway.ts';
+import { coingate } from './coingate/index.ts';
+import { mugglepay } from './mugglepay/index.ts';
+import { myceliumGear } from './mycelium-gear/index.ts';
+import { iumicash } from './iumicash/index.ts';
+import { openchargeGateway } from './opencharge/index.ts';
 
 export const GATEWAYS: readonly GatewayDefinition<any>[] = [coingate, mugglepay, myceliumGear, iumicash, openchargeGateway];
 

@@ -6,13 +6,13 @@ import { createHmac } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
 import { startIumiCashFake, type IumiCashFake } from '../fakes/iumicash.ts';
-import { iumicash, createIumiCash, iumiCashConfigFromEnv, STATUS_MAP, commonStatus, type IumiCashConfig } from '../../src/gateways/iumicash.ts';
-import { Secret, parseJson } from '../../src/gateways/shared.ts';
+import { iumicash, createIumiCash, iumiCashConfigFromEnv, STATUS_MAP, commonStatus, type IumiCashConfig } from '../../src/gateways/iumicash/index.ts';
+import { Secret, parseJson } from '../../src/gateways/kit.ts';
 import {
   createOrderPayload, errorFromResponse, fromCreateResponse, fromFetchResponse, fromTokenResponse, requestIdFor,
   toCharge, toCreateRequest, toFetchRequest, toTokenRequest,
-} from '../../src/gateways/iumicash-wire.ts';
-import { iumiCashSignature } from '../../src/gateways/iumicash-callback.ts';
+} from '../../src/gateways/iumicash/wire.ts';
+import { iumiCashSignature } from '../../src/gateways/iumicash/callback.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import type { CallbackRequest, ChargeOrder, CreateChargeInput, Gateway } from '../../src/gateways/types.ts';
 

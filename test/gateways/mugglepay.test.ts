@@ -7,9 +7,9 @@ import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
 import { contractDeps, gatewayContract, sampleOrder } from '../contract/gateway.contract.ts';
 import { headersOf, startMugglePayFake, type MugglePayFake } from '../fakes/mugglepay.ts';
-import { mugglepay, PRODUCTION_BASE_URL, type MugglePayConfig } from '../../src/gateways/mugglepay.ts';
-import { chargeStatus, isKnownStatus, STATUS_MAP } from '../../src/gateways/mugglepay-status.ts';
-import { checkOrder, fromCreateResponse, fromFetchResponse, priceLiteral, toCreateRequest, toFetchRequest } from '../../src/gateways/mugglepay-wire.ts';
+import { mugglepay, PRODUCTION_BASE_URL, type MugglePayConfig } from '../../src/gateways/mugglepay/index.ts';
+import { chargeStatus, isKnownStatus, STATUS_MAP } from '../../src/gateways/mugglepay/status.ts';
+import { checkOrder, fromCreateResponse, fromFetchResponse, priceLiteral, toCreateRequest, toFetchRequest } from '../../src/gateways/mugglepay/wire.ts';
 import type { CallbackRequest, ChargeOrder, CreateChargeInput, Gateway } from '../../src/gateways/types.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 

@@ -16,7 +16,7 @@ import {
   fromCreateResponse,
   NO_CALLBACKS,
   type OpenchargeGatewayConfig,
-} from '../../src/gateways/opencharge-gateway.ts';
+} from '../../src/gateways/opencharge/index.ts';
 import type { ChargeOrder, CreateChargeInput, Gateway, GatewayDeps } from '../../src/gateways/types.ts';
 import { createSigner, type RequestSigner } from '../../src/client/signer.ts';
 import { createMemoryLogger } from '../../src/log.ts';

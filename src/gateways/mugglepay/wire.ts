@@ -1,7 +1,7 @@
 // MugglePay wire format, pure: request builders and response parsers (gateways.md §3.2-3.3, §3.6-3.7).
-import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
-import { formatAmount, fractionDigits, parseAmount, sameAmount } from '../protocol/amount.ts';
-import { amountText, chargeStatus, errorKind, kindFromHttpStatus, reportsPaidAmount } from './mugglepay-status.ts';
+import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+import { formatAmount, fractionDigits, parseAmount, sameAmount } from '../../protocol/amount.ts';
+import { amountText, chargeStatus, errorKind, kindFromHttpStatus, reportsPaidAmount } from './status.ts';
 
 export const PRODUCTION_BASE_URL = 'https://api.mugglepay.com/v1';
 /** The hosted payment page (§3.1); GetOrder carries no payment_url, so fetched charges point here. */

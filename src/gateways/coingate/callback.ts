@@ -1,7 +1,7 @@
 // CoinGate payment callbacks, pure: POST, form-encoded or JSON, echoing the order `id` and our `token` (gateways.md §2.6).
-import type { CallbackReply, CallbackRequest, CallbackVerdict } from './types.ts';
-import { ORDER_ID_RE } from './coingate-wire.ts';
-import { isRecord } from './shared.ts';
+import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
+import { ORDER_ID_RE } from './wire.ts';
+import { isRecord } from '../kit.ts';
 
 /** Far above any real callback (a few hundred bytes plus fees); refuses absurd bodies before parsing. */
 const MAX_BODY = 64 * 1024;

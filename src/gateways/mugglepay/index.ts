@@ -1,11 +1,11 @@
 // MugglePay outbound gateway: settings, the one impure `send`, and the Gateway object (gateways.md §3).
 import { z } from 'zod';
-import { Secret, sendHttp } from './shared.ts';
-import { defineGateway, type Env } from './definition.ts';
-import type { Charge, Gateway, GatewayDeps, GatewayResult, HttpRequest } from './types.ts';
-import { checkOrder, fromCreateResponse, fromFetchResponse, PRODUCTION_BASE_URL, REFERENCE_RE, toCreateRequest, toFetchRequest } from './mugglepay-wire.ts';
-import { isKnownStatus } from './mugglepay-status.ts';
-import { mugglePayCallbackReply, parseMugglePayCallback } from './mugglepay-callback.ts';
+import { Secret, sendHttp } from '../kit.ts';
+import { defineGateway, type Env } from '../definition.ts';
+import type { Charge, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';
+import { checkOrder, fromCreateResponse, fromFetchResponse, PRODUCTION_BASE_URL, REFERENCE_RE, toCreateRequest, toFetchRequest } from './wire.ts';
+import { isKnownStatus } from './status.ts';
+import { mugglePayCallbackReply, parseMugglePayCallback } from './callback.ts';
 
 export { PRODUCTION_BASE_URL };
 export const DEFAULT_TIMEOUT_MS = 15_000;

@@ -1,6 +1,6 @@
 // MugglePay literal tables: native order status → common status, error_code → error kind (gateways.md §3.4, §3.6, §5).
-import type { ChargeStatus, GatewayErrorKind } from './types.ts';
-import { AMOUNT_RE, parseAmount } from '../protocol/amount.ts';
+import type { ChargeStatus, GatewayErrorKind } from '../types.ts';
+import { AMOUNT_RE, parseAmount } from '../../protocol/amount.ts';
 
 /** OrderStatus.md, mapped per gateways.md §5. UNRESOLVED is refined by amounts (see chargeStatus). */
 export const STATUS_MAP = {

@@ -1,6 +1,6 @@
 // iumiCash OAuth 2.0 client-credentials access token: obtained on demand, cached until shortly before expiry (gateways.md §4.2).
-import type { GatewayResult } from './types.ts';
-import type { AccessToken } from './iumicash-wire.ts';
+import type { GatewayResult } from '../types.ts';
+import type { AccessToken } from './wire.ts';
 
 /** Renew this long before the server's expiry, so a token never dies in flight; at most half its life. */
 export const REFRESH_MARGIN_S = 60;

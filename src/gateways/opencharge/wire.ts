@@ -1,7 +1,7 @@
 // Opencharge Merchant Gateway wire format, pure: order checks, the signed checkout request, answer parsing (opencharge.md §1.5, §2.8).
-import type { RequestSigner } from '../client/signer.ts';
-import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
-import { isRecord, parseJson } from './shared.ts';
+import type { RequestSigner } from '../../client/signer.ts';
+import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+import { isRecord, parseJson } from '../kit.ts';
 
 /**
  * Native status → common status. The MG answers a checkout with a redirect only, so `checkout_created` is

@@ -1,6 +1,6 @@
 // MugglePay payment callback: pure parsing of the POSTed JSON and the reply MugglePay expects (gateways.md §3.5).
-import type { CallbackReply, CallbackRequest, CallbackVerdict } from './types.ts';
-import { REFERENCE_RE } from './mugglepay-wire.ts';
+import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
+import { REFERENCE_RE } from './wire.ts';
 
 /** Far above any real callback (a dozen short fields); anything larger is not MugglePay's. */
 const MAX_BODY = 64 * 1024;

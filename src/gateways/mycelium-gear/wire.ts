@@ -1,7 +1,7 @@
 // Mycelium Gear wire format, pure: request signing, order requests, status table (gateways.md §1.2-§1.6).
 import { createHash, createHmac } from 'node:crypto';
-import type { ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
-import { parseAmount } from '../protocol/amount.ts';
+import type { ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+import { parseAmount } from '../../protocol/amount.ts';
 
 /** §1.1: the hosted API (the kit's DEFAULT_API_URL); the customer pays at `{base}/pay/{payment_id}`. */
 export const GEAR_DEFAULT_BASE_URL = 'https://gateway.gear.mycelium.com';

@@ -1,6 +1,6 @@
 // CoinGate's native order statuses and how they map onto our common lifecycle (gateways.md §2.5, §5).
-import type { ChargeStatus } from './types.ts';
-import { AMOUNT_RE, parseAmount } from '../protocol/amount.ts';
+import type { ChargeStatus } from '../types.ts';
+import { AMOUNT_RE, parseAmount } from '../../protocol/amount.ts';
 
 /**
  * Native status → common status (gateways.md §2.5 and §5). `paid`, the pending states and `expired` are

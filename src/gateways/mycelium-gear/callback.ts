@@ -1,7 +1,7 @@
 // Mycelium Gear callbacks, pure: GET with X-Signature over the raw request-target (gateways.md §1.8).
 import { timingSafeEqual } from 'node:crypto';
-import type { CallbackReply, CallbackRequest, CallbackVerdict } from './types.ts';
-import { gearSignature } from './mycelium-gear-wire.ts';
+import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
+import { gearSignature } from './wire.ts';
 
 /** Codes a callback can carry: changes to a value ≥ 0 (§1.8); -3 is never sent. */
 const CALLBACK_STATUS_RE = /^[0-6]$/;

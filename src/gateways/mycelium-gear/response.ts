@@ -1,6 +1,6 @@
 // Mycelium Gear answers, pure: the order JSON → Charge, the text/plain errors → GatewayError (gateways.md §1.4, §1.9).
-import type { Charge, GatewayError, GatewayErrorKind, GatewayResult } from './types.ts';
-import { clip, commonStatus, fail, payUrl } from './mycelium-gear-wire.ts';
+import type { Charge, GatewayError, GatewayErrorKind, GatewayResult } from '../types.ts';
+import { clip, commonStatus, fail, payUrl } from './wire.ts';
 
 /** The order JSON of §1.4 (create and GET answer the same shape). */
 export interface GearOrder {

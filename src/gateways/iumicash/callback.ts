@@ -1,8 +1,8 @@
 // iumiCash order callbacks, pure: POST JSON signed `iumicash-signature` = hex HMAC-SHA256(client_secret, raw body) (gateways.md §4.6).
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { CallbackReply, CallbackRequest, CallbackVerdict } from './types.ts';
-import { ORDER_ID_RE } from './iumicash-wire.ts';
-import { isRecord } from './shared.ts';
+import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
+import { ORDER_ID_RE } from './wire.ts';
+import { isRecord } from '../kit.ts';
 
 /** Far above any real callback (one order object with a few items and links); refuses absurd bodies before hashing. */
 const MAX_BODY = 64 * 1024;

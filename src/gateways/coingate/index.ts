@@ -1,14 +1,14 @@
 // CoinGate (API v2) outbound gateway: settings, the one impure `send`, and the Gateway object (gateways.md §2).
 import { timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { defineGateway, type Env } from './definition.ts';
-import { Secret, sendHttp, setting } from './shared.ts';
-import type { Charge, ChargeOrder, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
-import { COINGATE_BASE_URLS, ORDER_ID_RE, fail, fromCreateResponse, fromFetchResponse, toCreateRequest, toFetchRequest } from './coingate-wire.ts';
-import { coinGateCallbackReply, parseCoinGateCallback } from './coingate-callback.ts';
-import { LOOKUP_MAX_PAGES, fromLookupResponse, toLookupRequest } from './coingate-lookup.ts';
+import { defineGateway, type Env } from '../definition.ts';
+import { Secret, sendHttp, setting } from '../kit.ts';
+import type { Charge, ChargeOrder, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
+import { COINGATE_BASE_URLS, ORDER_ID_RE, fail, fromCreateResponse, fromFetchResponse, toCreateRequest, toFetchRequest } from './wire.ts';
+import { coinGateCallbackReply, parseCoinGateCallback } from './callback.ts';
+import { LOOKUP_MAX_PAGES, fromLookupResponse, toLookupRequest } from './lookup.ts';
 
-export { STATUS_MAP, commonStatus } from './coingate-status.ts';
+export { STATUS_MAP, commonStatus } from './status.ts';
 
 /** CoinGate waits 20 s for our callback replies; we give its API a little less before calling it unavailable. */
 const TIMEOUT_MS = 15_000;

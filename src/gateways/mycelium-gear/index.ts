@@ -1,13 +1,13 @@
 // Mycelium Gear (straight-server) outbound gateway: settings, the one impure `send`, the Gateway object (gateways.md §1).
 import { z } from 'zod';
-import { Secret, sendHttp, setting } from './shared.ts';
-import { defineGateway, type Env } from './definition.ts';
-import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
-import { GEAR_DEFAULT_BASE_URL, REFERENCE_RE, fail, keychainOf, toCreateRequest, toFetchRequest, toLastKeychainRequest, toSatoshis } from './mycelium-gear-wire.ts';
-import { fromCreateResponse, fromFetchResponse, fromLastKeychainResponse, isNonceRefusal, parseGearOrder } from './mycelium-gear-response.ts';
-import { gearCallbackReply, parseGearCallback } from './mycelium-gear-callback.ts';
+import { Secret, sendHttp, setting } from '../kit.ts';
+import { defineGateway, type Env } from '../definition.ts';
+import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
+import { GEAR_DEFAULT_BASE_URL, REFERENCE_RE, fail, keychainOf, toCreateRequest, toFetchRequest, toLastKeychainRequest, toSatoshis } from './wire.ts';
+import { fromCreateResponse, fromFetchResponse, fromLastKeychainResponse, isNonceRefusal, parseGearOrder } from './response.ts';
+import { gearCallbackReply, parseGearCallback } from './callback.ts';
 
-export { STATUS_MAP, commonStatus, gearSignature } from './mycelium-gear-wire.ts';
+export { STATUS_MAP, commonStatus, gearSignature } from './wire.ts';
 
 const TIMEOUT_MS = 15_000;
 

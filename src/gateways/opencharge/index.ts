@@ -1,11 +1,11 @@
 // Opencharge Merchant Gateway (MG) checkout: settings, the one impure `send`, and the Gateway object (opencharge.md §1.4, §1.5, §2.8).
 import { z } from 'zod';
-import { defineGateway, type Env } from './definition.ts';
-import { sendHttp, setting } from './shared.ts';
-import type { CallbackReply, CallbackVerdict, Charge, ChargeOrder, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
-import { checkOrder, fail, fromCreateResponse, toCreateRequest, type MgTarget } from './opencharge-wire.ts';
+import { defineGateway, type Env } from '../definition.ts';
+import { sendHttp, setting } from '../kit.ts';
+import type { CallbackReply, CallbackVerdict, Charge, ChargeOrder, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
+import { checkOrder, fail, fromCreateResponse, toCreateRequest, type MgTarget } from './wire.ts';
 
-export { STATUS_MAP, ERROR_KINDS, commonStatus, toCreateRequest, fromCreateResponse, checkOrder } from './opencharge-wire.ts';
+export { STATUS_MAP, ERROR_KINDS, commonStatus, toCreateRequest, fromCreateResponse, checkOrder } from './wire.ts';
 
 /** A checkout is one round trip; past this the MG is treated as unavailable. */
 const TIMEOUT_MS = 15_000;

@@ -1,16 +1,16 @@
 // iumiCash outbound gateway: settings, the one impure `send`, the token-authorised exchanges and the Gateway object (gateways.md §4).
 import { z } from 'zod';
-import { Secret, sendHttp, setting } from './shared.ts';
-import { defineGateway, type Env } from './definition.ts';
-import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from './types.ts';
+import { Secret, sendHttp, setting } from '../kit.ts';
+import { defineGateway, type Env } from '../definition.ts';
+import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
 import {
   IUMICASH_BASE_URL, ORDER_ID_RE, createOrderPayload, fail, fromCreateResponse, fromFetchResponse, fromTokenResponse,
   toCreateRequest, toFetchRequest, toTokenRequest, uuidV4,
-} from './iumicash-wire.ts';
-import { iumiCashCallbackReply, parseIumiCashCallback } from './iumicash-callback.ts';
-import { createTokenCache } from './iumicash-token.ts';
+} from './wire.ts';
+import { iumiCashCallbackReply, parseIumiCashCallback } from './callback.ts';
+import { createTokenCache } from './token.ts';
 
-export { STATUS_MAP, commonStatus } from './iumicash-wire.ts';
+export { STATUS_MAP, commonStatus } from './wire.ts';
 
 /** Retrying on a timeout is safe (§4.8 RequestId), so a stalled API is given up on after this long. */
 const TIMEOUT_MS = 15_000;

@@ -1,8 +1,8 @@
 // iumiCash vendor REST API wire format, pure: status table, request building, response parsing (gateways.md §4, §5).
 import { createHash } from 'node:crypto';
-import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
-import { AMOUNT_RE, formatAmount, parseAmount, timesQuantity } from '../protocol/amount.ts';
-import { isRecord, parseJson } from './shared.ts';
+import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+import { AMOUNT_RE, formatAmount, parseAmount, timesQuantity } from '../../protocol/amount.ts';
+import { isRecord, parseJson } from '../kit.ts';
 
 /** gateways.md §4.1: production API host. The sandbox URL comes with the credentials, so it is an override. */
 export const IUMICASH_BASE_URL = 'https://api.iumi.cash';

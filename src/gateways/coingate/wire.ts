@@ -1,8 +1,8 @@
 // CoinGate API v2 wire format, pure: request building, status table, response parsing (gateways.md §2, §5).
-import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from './types.ts';
-import { parseAmount, sameAmount } from '../protocol/amount.ts';
-import { commonStatus, decimalText } from './coingate-status.ts';
-import { isRecord, parseJson } from './shared.ts';
+import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+import { parseAmount, sameAmount } from '../../protocol/amount.ts';
+import { commonStatus, decimalText } from './status.ts';
+import { isRecord, parseJson } from '../kit.ts';
 
 /** gateways.md §2.1: the API base per environment, version prefix included. */
 export const COINGATE_BASE_URLS = {
