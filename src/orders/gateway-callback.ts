@@ -1,12 +1,10 @@
 // Handles /callbacks/{gateway}: authenticate, find the charge, never trust it alone — re-fetch, then settle.
-import { timingSafeEqual } from 'node:crypto';
 import type { CallbackReply, CallbackRequest, GatewayId } from '../gateways/types.ts';
 import { fail, ok, type Result } from './result.ts';
 import type { OrderDeps } from './deps.ts';
 import { hashToken } from './charge-attempt.ts';
 import { settleCharge } from './settle-charge.ts';
-
-const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
+import { sameSecret } from '../crypto/same-secret.ts';
 
 export async function handleGatewayCallback(deps: OrderDeps, gatewayId: string, request: CallbackRequest): Promise<Result<CallbackReply>> {
   const gateway = deps.gateways.get(gatewayId as GatewayId);
@@ -23,7 +21,7 @@ export async function handleGatewayCallback(deps: OrderDeps, gatewayId: string, 
   }
   if (gateway.callbackAuth === 'token') {
     const token = verdict.callback.token;
-    if (!token || !sameHex(hashToken(token), charge.tokenHash)) {
+    if (!token || !sameSecret(hashToken(token), charge.tokenHash)) {
       deps.log.warn('gateway callback with a wrong token', { gateway: gatewayId, orderId: charge.orderId });
       return fail('UNAUTHORIZED', 'callback token does not match');
     }

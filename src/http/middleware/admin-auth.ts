@@ -1,18 +1,11 @@
 // Bearer-token guard for the merchant API: off (404) without OC_ADMIN_TOKEN, constant-time comparison, 10 failures/min per address.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { FailureLimiter } from '../../rate-limit/limits.ts';
 import { addressKey } from '../client-address.ts';
 import { errorResponse } from '../errors.ts';
 import { rateLimited } from './rate-limit.ts';
-
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** True when `presented` equals `expected`; hashing first makes the comparison length-independent. */
-export function sameSecret(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
-}
+import { sameSecret } from '../../crypto/same-secret.ts';
 
 export const TOO_MANY_LOGINS = 'too many failed admin logins from this address';
 

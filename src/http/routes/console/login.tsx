@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { OrderDeps } from '../../../orders/deps.ts';
-import { sameSecret, TOO_MANY_LOGINS } from '../../middleware/admin-auth.ts';
+import { TOO_MANY_LOGINS } from '../../middleware/admin-auth.ts';
+import { sameSecret } from '../../../crypto/same-secret.ts';
 import { rateLimited } from '../../middleware/rate-limit.ts';
 import { addressKey } from '../../client-address.ts';
 import { issueSession, readSession, type ConsoleKeys } from './session.ts';
