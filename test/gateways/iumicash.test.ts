@@ -6,12 +6,13 @@ import { createHmac } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
 import { startIumiCashFake, type IumiCashFake } from '../fakes/iumicash.ts';
-import { iumicash, createIumiCash, iumiCashConfigFromEnv, STATUS_MAP, commonStatus, type IumiCashConfig } from '../../src/gateways/iumicash/index.ts';
+import { iumicash, createIumiCash } from '../../src/gateways/iumicash/index.ts';
+import { iumiCashConfigFromEnv, type IumiCashConfig } from '../../src/gateways/iumicash/settings.ts';
+import { STATUS_MAP, commonStatus } from '../../src/gateways/iumicash/status.ts';
 import { Secret, parseJson } from '../../src/gateways/kit.ts';
-import {
-  createOrderPayload, errorFromResponse, fromCreateResponse, fromFetchResponse, fromTokenResponse, requestIdFor,
-  toCharge, toCreateRequest, toFetchRequest, toTokenRequest,
-} from '../../src/gateways/iumicash/wire.ts';
+import { createOrderPayload, errorFromResponse, fromCreateResponse, fromFetchResponse, toCharge, toCreateRequest, toFetchRequest } from '../../src/gateways/iumicash/wire.ts';
+import { fromTokenResponse, toTokenRequest } from '../../src/gateways/iumicash/token.ts';
+import { requestIdFor } from '../../src/gateways/iumicash/request-id.ts';
 import { iumiCashSignature } from '../../src/gateways/iumicash/callback.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import type { CallbackRequest, ChargeOrder, CreateChargeInput, Gateway } from '../../src/gateways/types.ts';

@@ -7,16 +7,11 @@ import { Hono } from 'hono';
 import { serve } from '@hono/node-server';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
 import { startOpenchargeFake, OPENCHARGE_FAKE_PUBLIC_KEY, CONTRACT_MERCHANT, ERRORS, type OpenchargeFake, type TransferProof } from '../fakes/opencharge.ts';
-import {
-  openchargeGateway,
-  STATUS_MAP,
-  commonStatus,
-  checkOrder,
-  toCreateRequest,
-  fromCreateResponse,
-  NO_CALLBACKS,
-  type OpenchargeGatewayConfig,
-} from '../../src/gateways/opencharge/index.ts';
+import { openchargeGateway } from '../../src/gateways/opencharge/index.ts';
+import type { OpenchargeGatewayConfig } from '../../src/gateways/opencharge/settings.ts';
+import { STATUS_MAP, commonStatus } from '../../src/gateways/opencharge/status.ts';
+import { checkOrder, toCreateRequest, fromCreateResponse } from '../../src/gateways/opencharge/wire.ts';
+import { NO_CALLBACKS } from '../../src/gateways/opencharge/callback.ts';
 import type { ChargeOrder, CreateChargeInput, Gateway, GatewayDeps } from '../../src/gateways/types.ts';
 import { createSigner, type RequestSigner } from '../../src/client/signer.ts';
 import { createMemoryLogger } from '../../src/log.ts';

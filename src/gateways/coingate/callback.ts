@@ -1,7 +1,7 @@
 // CoinGate payment callbacks, pure: POST, form-encoded or JSON, echoing the order `id` and our `token` (gateways.md §2.6).
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
 import { ORDER_ID_RE } from './wire.ts';
-import { isRecord } from '../kit.ts';
+import { isRecord, parseJson, reject } from '../kit.ts';
 
 /** Far above any real callback (a few hundred bytes plus fees); refuses absurd bodies before parsing. */
 const MAX_BODY = 64 * 1024;
@@ -53,12 +53,8 @@ function readBody(request: CallbackRequest): { ok: true; value: Fields } | { ok:
 }
 
 function readJson(body: string): { ok: true; value: Fields } | { ok: false; reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return reject('callback body is not valid JSON');
-  }
+  const json = parseJson(body);
+  if (json === undefined) return reject('callback body is not valid JSON');
   if (!isRecord(json)) return reject('callback body is not a JSON object');
   return {
     ok: true,
@@ -80,8 +76,4 @@ function readForm(body: string): Fields {
     if (all.length > 1) return reject(`callback field ${name} is repeated`);
     return { ok: true, value: all[0] };
   };
-}
-
-function reject(reason: string): { ok: false; reason: string } {
-  return { ok: false, reason };
 }

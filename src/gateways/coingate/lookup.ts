@@ -1,7 +1,7 @@
 // CoinGate has no idempotency key (gateways.md §2.8): after a lost create answer, list recent orders for ours. Pure.
 import type { Charge, ChargeOrder, GatewayResult, HttpRequest } from '../types.ts';
-import { echoMismatch, errorFromResponse, fail, toCharge } from './wire.ts';
-import { isRecord, parseJson } from '../kit.ts';
+import { echoMismatch, errorFromResponse, toCharge } from './wire.ts';
+import { fail, isRecord, parseJson } from '../kit.ts';
 
 /** §2.4: `per_page` is at most 100. */
 export const LOOKUP_PAGE_SIZE = 100;

@@ -1,6 +1,7 @@
-// CoinGate's native order statuses and how they map onto our common lifecycle (gateways.md §2.5, §5).
-import type { ChargeStatus } from '../types.ts';
-import { AMOUNT_RE, parseAmount } from '../../protocol/amount.ts';
+// CoinGate literal tables: native order status → common status (gateways.md §2.5, §5), HTTP status → error kind (§2.7).
+import type { ChargeStatus, GatewayErrorKind } from '../types.ts';
+import { parseAmount } from '../../protocol/amount.ts';
+import { decimalText, lookupStatus } from '../kit.ts';
 
 /**
  * Native status → common status (gateways.md §2.5 and §5). `paid`, the pending states and `expired` are
@@ -18,31 +19,31 @@ export const STATUS_MAP = {
   partially_refunded: 'refunded',
 } as const satisfies Record<string, ChargeStatus>;
 
-export type CoinGateStatus = keyof typeof STATUS_MAP;
-
 /** Common statuses an underpayment turns into `underpaid` (§5: underpaid while pending, then usually expired). */
 const UNDERPAID_FROM: readonly ChargeStatus[] = ['pending', 'paid', 'expired'];
 
-export function isCoinGateStatus(value: unknown): value is CoinGateStatus {
-  return typeof value === 'string' && Object.hasOwn(STATUS_MAP, value);
-}
-
 /** The common status for a native one; undefined for a status CoinGate never documented (the caller refuses it). */
 export function commonStatus(native: unknown, underpaidAmount?: unknown, overpaidAmount?: unknown): ChargeStatus | undefined {
-  if (!isCoinGateStatus(native)) return undefined;
-  const base: ChargeStatus = STATUS_MAP[native];
+  const base: ChargeStatus | undefined = lookupStatus(STATUS_MAP, native);
+  if (base === undefined) return undefined;
   if (base === 'paid' && isPositive(overpaidAmount)) return 'overpaid';
   if (UNDERPAID_FROM.includes(base) && isPositive(underpaidAmount)) return 'underpaid';
   return base;
 }
 
-/** A decimal amount as CoinGate writes it (string; a JSON number is accepted only when it prints plainly). */
-export function decimalText(value: unknown): string | undefined {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  return typeof text === 'string' && AMOUNT_RE.test(text) ? text : undefined;
-}
-
 function isPositive(value: unknown): boolean {
   const parsed = parseAmount(decimalText(value));
   return parsed !== undefined && parsed > 0n;
+}
+
+export type Operation = 'create' | 'fetch' | 'lookup';
+
+/** HTTP status → error kind (§2.7); the reason text only sharpens the message. */
+export function errorKindFor(status: number, op: Operation): GatewayErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return op === 'fetch' ? 'not_found' : 'invalid'; // on create: a wrong base URL
+  if (status === 400 || status === 422) return 'invalid';
+  if (status === 408 || status === 429 || status >= 500) return 'unavailable';
+  if (status >= 400) return 'declined';
+  return 'protocol'; // 2xx other than 200, 3xx (redirects are not followed)
 }

@@ -1,22 +1,10 @@
-// CoinGate API v2 wire format, pure: request building, status table, response parsing (gateways.md §2, §5).
-import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+// CoinGate API v2 wire format, pure: request building and response parsing (gateways.md §2); the tables live in status.ts.
+import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
 import { parseAmount, sameAmount } from '../../protocol/amount.ts';
-import { commonStatus, decimalText } from './status.ts';
-import { isRecord, parseJson } from '../kit.ts';
-
-/** gateways.md §2.1: the API base per environment, version prefix included. */
-export const COINGATE_BASE_URLS = {
-  live: 'https://api.coingate.com/v2',
-  sandbox: 'https://api-sandbox.coingate.com/v2',
-} as const;
+import { commonStatus, errorKindFor, type Operation } from './status.ts';
+import { clip, decimalText, describeStatus, fail, isRecord, parseJson, printable, type GatewayWire } from '../kit.ts';
 
 const CURRENCY_RE = /^[A-Za-z0-9]{2,10}$/;
-
-/** Clips to `max` code points (CoinGate limits count characters). */
-function clip(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, max).join('');
-}
 
 /** The form fields of `POST /v2/orders` (§2.3), in a fixed order so requests are reproducible. */
 export function createOrderFields(input: CreateChargeInput): GatewayResult<Array<[string, string]>> {
@@ -102,8 +90,6 @@ export function fromFetchResponse(status: number, body: string, reference: strin
   return { ok: true, value: parsed.value.charge };
 }
 
-type Operation = 'create' | 'fetch' | 'lookup';
-
 function fromOrderResponse(status: number, body: string, op: Operation): GatewayResult<{ raw: Record<string, unknown>; charge: Charge }> {
   const json = parseJson(body);
   // The SDKs treat anything but 200 as an error (§2.3).
@@ -121,7 +107,7 @@ export function toCharge(raw: Record<string, unknown>): GatewayResult<Charge> {
     return fail('protocol', 'CoinGate order has no valid payment_url');
   }
   const status = commonStatus(raw.status, raw.underpaid_amount, raw.overpaid_amount);
-  if (status === undefined) return fail('protocol', `CoinGate order has an unknown status ${describe(raw.status)}`);
+  if (status === undefined) return fail('protocol', `CoinGate order has an unknown status ${describeStatus(raw.status)}`);
   const charge: Charge = { reference: id, paymentUrl: raw.payment_url, status, gatewayStatus: raw.status as string };
   // Only a plain `paid` tells us what was paid in the price currency: exactly price_amount.
   const price = decimalText(raw.price_amount);
@@ -129,21 +115,12 @@ export function toCharge(raw: Record<string, unknown>): GatewayResult<Charge> {
   return { ok: true, value: charge };
 }
 
-/** HTTP status → error kind (§2.7); the reason text only sharpens the message. */
-export function errorKindFor(status: number, op: Operation): GatewayErrorKind {
-  if (status === 401 || status === 403) return 'auth';
-  if (status === 404) return op === 'fetch' ? 'not_found' : 'invalid'; // on create: a wrong base URL
-  if (status === 400 || status === 422) return 'invalid';
-  if (status === 408 || status === 429 || status >= 500) return 'unavailable';
-  if (status >= 400) return 'declined';
-  return 'protocol'; // 2xx other than 200, 3xx (redirects are not followed)
-}
-
+/** A non-200 answer (§2.7): the kind from the status table, the message from its printable `reason`, `message` and `errors`. */
 export function errorFromResponse(status: number, json: unknown, op: Operation): GatewayError {
   const body = isRecord(json) ? json : {};
-  const reason = safeText(body.reason, 60);
-  const message = safeText(body.message, 200);
-  const errors = Array.isArray(body.errors) ? body.errors.map((e) => safeText(e, 200)).filter(Boolean).slice(0, 10) : [];
+  const reason = printable(body.reason, 60);
+  const message = printable(body.message, 200);
+  const errors = Array.isArray(body.errors) ? body.errors.map((e) => printable(e, 200)).filter(Boolean).slice(0, 10) : [];
   let text = `CoinGate ${op} failed: HTTP ${status}`;
   if (reason) text += ` ${reason}`;
   if (message) text += `: ${message}`;
@@ -151,15 +128,4 @@ export function errorFromResponse(status: number, json: unknown, op: Operation):
   return { kind: errorKindFor(status, op), message: text, httpStatus: status };
 }
 
-/** Gateway text made printable and short (it ends up in messages shown to people). */
-function safeText(value: unknown, max: number): string {
-  return typeof value === 'string' ? clip(value.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim(), max) : '';
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' && /^[a-z_]{1,40}$/i.test(value) ? `'${value}'` : '(unreadable)';
-}
-
-export function fail(kind: GatewayErrorKind, message: string, httpStatus?: number): { ok: false; error: GatewayError } {
-  return { ok: false, error: httpStatus === undefined ? { kind, message } : { kind, message, httpStatus } };
-}
+export const wire = { toCreateRequest, fromCreateResponse, toFetchRequest, fromFetchResponse } satisfies GatewayWire;

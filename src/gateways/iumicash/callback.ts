@@ -1,8 +1,9 @@
 // iumiCash order callbacks, pure: POST JSON signed `iumicash-signature` = hex HMAC-SHA256(client_secret, raw body) (gateways.md §4.6).
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
+import { sameSecret } from '../../crypto/same-secret.ts';
+import { isRecord, parseJson, reject } from '../kit.ts';
 import { ORDER_ID_RE } from './wire.ts';
-import { isRecord } from '../kit.ts';
 
 /** Far above any real callback (one order object with a few items and links); refuses absurd bodies before hashing. */
 const MAX_BODY = 64 * 1024;
@@ -26,15 +27,10 @@ export function parseIumiCashCallback(clientSecret: string, request: CallbackReq
     // hexdigest() is lower case; upper case is the same signature, so it is accepted.
     const given = header.trim().toLowerCase();
     if (!SIGNATURE_RE.test(given)) return reject('iumicash-signature is not a hex HMAC-SHA256');
-    const expected = Buffer.from(iumiCashSignature(clientSecret, request.body), 'hex');
-    if (!timingSafeEqual(Buffer.from(given, 'hex'), expected)) return reject('iumicash-signature does not match the body');
+    if (!sameSecret(given, iumiCashSignature(clientSecret, request.body))) return reject('iumicash-signature does not match the body');
 
-    let json: unknown;
-    try {
-      json = JSON.parse(request.body);
-    } catch {
-      return reject('callback body is not valid JSON');
-    }
+    const json = parseJson(request.body);
+    if (json === undefined) return reject('callback body is not valid JSON');
     if (!isRecord(json)) return reject('callback body is not an order object');
     if (json.id === undefined || json.id === null || json.id === '') return reject('callback order has no id');
     if (typeof json.id !== 'string' || !ORDER_ID_RE.test(json.id)) return reject('callback order id is not an iumiCash id');
@@ -49,8 +45,4 @@ export function parseIumiCashCallback(clientSecret: string, request: CallbackReq
 /** §4.6: `200 OK` with body `OK`; anything else is retried with exponential backoff. */
 export function iumiCashCallbackReply(): CallbackReply {
   return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
-}
-
-function reject(reason: string): { ok: false; reason: string } {
-  return { ok: false, reason };
 }

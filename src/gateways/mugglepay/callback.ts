@@ -1,13 +1,12 @@
 // MugglePay payment callback: pure parsing of the POSTed JSON and the reply MugglePay expects (gateways.md §3.5).
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
 import { REFERENCE_RE } from './wire.ts';
+import { isRecord, parseJson, reject } from '../kit.ts';
 
 /** Far above any real callback (a dozen short fields); anything larger is not MugglePay's. */
 const MAX_BODY = 64 * 1024;
 const MAX_TOKEN = 512;
 const AMOUNT_FIELDS = ['price_amount', 'pay_amount'] as const;
-
-const reject = (reason: string): CallbackVerdict => ({ ok: false, reason });
 
 /**
  * MugglePay signs nothing: the callback is authenticated only by the merchant token we sent at create,
@@ -19,14 +18,9 @@ export function parseMugglePayCallback(request: CallbackRequest): CallbackVerdic
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/json\b/i.test(type.trim())) return reject('callback body is not declared as JSON');
   if (request.body.length > MAX_BODY) return reject('callback body is too large');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(request.body);
-  } catch {
-    return reject('callback body is not JSON');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return reject('callback body is not a JSON object');
-  const body = parsed as Record<string, unknown>;
+  const body = parseJson(request.body);
+  if (body === undefined) return reject('callback body is not JSON');
+  if (!isRecord(body)) return reject('callback body is not a JSON object');
 
   const reference = body.order_id;
   if (typeof reference !== 'string' || !REFERENCE_RE.test(reference)) return reject('callback has no valid order_id');

@@ -1,115 +1,52 @@
-// MugglePay outbound gateway: settings, the one impure `send`, and the Gateway object (gateways.md §3).
-import { z } from 'zod';
-import { Secret, sendHttp } from '../kit.ts';
-import { defineGateway, type Env } from '../definition.ts';
-import type { Charge, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';
-import { checkOrder, fromCreateResponse, fromFetchResponse, PRODUCTION_BASE_URL, REFERENCE_RE, toCreateRequest, toFetchRequest } from './wire.ts';
+// MugglePay outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (gateways.md §3).
+import { defineGateway } from '../definition.ts';
+import { fail, identity, logCreate, logFetch, orderIdKey, parseExchange, sendHttp } from '../kit.ts';
+import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';
+import { SETTINGS, mugglePayConfigFromEnv, type MugglePayConfig } from './settings.ts';
+import { REFERENCE_RE, checkOrder, wire } from './wire.ts';
 import { isKnownStatus } from './status.ts';
 import { mugglePayCallbackReply, parseMugglePayCallback } from './callback.ts';
 
-export { PRODUCTION_BASE_URL };
-export const DEFAULT_TIMEOUT_MS = 15_000;
-
-
-export interface MugglePayConfig {
-  /** API root including the version, e.g. https://api.mugglepay.com/v1. */
-  baseUrl: string;
-  /** The `token` header value from merchants.mugglepay.com. */
-  apiToken: Secret;
-}
-
-/** Accepts the API root with or without `/v1` (a bare host gets `/v1`, as the SDKs' base URL has it). */
-export function normaliseBaseUrl(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-  if (url.username || url.password || url.search || url.hash || value.includes('?') || value.includes('#')) return undefined;
-  const path = url.pathname.replace(/\/+$/, '');
-  return `${url.origin}${path === '' ? '/v1' : path}`;
-}
-
-const Settings = z.object({
-  OC_MUGGLEPAY_TOKEN: z.string().regex(/^[\x21-\x7e]{8,512}$/, 'must be the API token from merchants.mugglepay.com (8-512 visible ASCII characters, no spaces)'),
-  OC_MUGGLEPAY_BASE_URL: z
-    .string()
-    .refine((v) => normaliseBaseUrl(v) !== undefined, 'must be an http(s) URL without credentials, query or fragment')
-    .transform((v) => normaliseBaseUrl(v) as string)
-    .default(PRODUCTION_BASE_URL),
-});
-
-const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
-
-function fromEnv(env: Env): MugglePayConfig | undefined {
-  const token = blank(env.OC_MUGGLEPAY_TOKEN);
-  if (token === undefined) return undefined;
-  const parsed = Settings.safeParse({ OC_MUGGLEPAY_TOKEN: token, OC_MUGGLEPAY_BASE_URL: blank(env.OC_MUGGLEPAY_BASE_URL) });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    // Names the setting and the rule, never the value (it may be the token).
-    throw new Error(`${String(issue?.path[0] ?? 'OC_MUGGLEPAY_TOKEN')} is invalid: ${issue?.message ?? 'unreadable'}`);
-  }
-  return { baseUrl: parsed.data.OC_MUGGLEPAY_BASE_URL, apiToken: new Secret(parsed.data.OC_MUGGLEPAY_TOKEN) };
-}
-
-function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
+export function createMugglePay(config: MugglePayConfig, deps: GatewayDeps): Gateway {
   const target = () => ({ baseUrl: config.baseUrl, apiToken: config.apiToken.reveal() });
+  // MugglePay's parsers scrub them from gateway text before it is clipped (wire.ts `safeText`).
   const secrets = () => [config.apiToken.reveal()];
 
-  const send = (req: HttpRequest) => sendHttp(deps.fetch, req, { label: 'MugglePay', timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const send = (req: HttpRequest) => sendHttp(deps, req, 'MugglePay');
 
-  function report(op: string, id: string, res: GatewayResult<Charge>): GatewayResult<Charge> {
-    if (!res.ok) {
-      deps.log.warn(`mugglepay ${op} failed`, { id, kind: res.error.kind, httpStatus: res.error.httpStatus, message: res.error.message });
-      return res;
+  /** An undocumented status is kept as pending (status.ts) and worth a warning: MugglePay may have added one. */
+  function checked(res: GatewayResult<Charge>): GatewayResult<Charge> {
+    if (res.ok && !isKnownStatus(res.value.gatewayStatus)) {
+      deps.log.warn('mugglepay returned an undocumented status; treated as pending', { gateway: 'mugglepay', reference: res.value.reference, gatewayStatus: res.value.gatewayStatus });
     }
-    const c = res.value;
-    if (!isKnownStatus(c.gatewayStatus)) deps.log.warn('mugglepay returned an undocumented status; treated as pending', { id, gatewayStatus: c.gatewayStatus });
-    deps.log.info(`mugglepay ${op}`, { id, reference: c.reference, status: c.status, gatewayStatus: c.gatewayStatus });
     return res;
   }
 
-  const gateway: Gateway & { toJSON(): unknown } = {
-    id: 'mugglepay',
-    callbackAuth: 'token',
+  const gateway = {
+    // What JSON.stringify and loggers see: never the token.
+    ...identity('mugglepay', 'token', { baseUrl: config.baseUrl }),
 
     /** §3.7: merchant_order_id is MugglePay's only key; a repeat answers ORDER_MERCHANTID_EXIST with the order, which we adopt. */
-    async newIdempotencyKey(order) {
-      return { ok: true, value: order.id };
-    },
+    newIdempotencyKey: orderIdKey,
 
-    async createCharge(input) {
+    async createCharge(input: CreateChargeInput): Promise<GatewayResult<Charge>> {
       const bad = checkOrder(input.order);
-      if (bad) return report('create', input.order.id, { ok: false, error: bad });
-      const sent = await send(toCreateRequest(target(), input));
-      if (!sent.ok) return report('create', input.order.id, sent);
+      if (bad) return logCreate(deps.log, 'mugglepay', input.order.id, { ok: false, error: bad });
+      const sent = await send(wire.toCreateRequest(target(), input));
       const ctx = { secrets: secrets(), order: input.order, merchantOrderId: input.idempotencyKey };
-      return report('create', input.order.id, fromCreateResponse(sent.value.status, sent.value.body, ctx));
+      return logCreate(deps.log, 'mugglepay', input.order.id, checked(parseExchange(sent, (status, body) => wire.fromCreateResponse(status, body, ctx))));
     },
 
-    async fetchCharge(reference) {
-      if (!REFERENCE_RE.test(reference)) return { ok: false, error: { kind: 'not_found', message: 'not a MugglePay order id' } };
-      const sent = await send(toFetchRequest(target(), reference));
-      if (!sent.ok) return report('fetch', reference, sent);
-      return report('fetch', reference, fromFetchResponse(sent.value.status, sent.value.body, { secrets: secrets(), reference }));
+    async fetchCharge(reference: string): Promise<GatewayResult<Charge>> {
+      if (!REFERENCE_RE.test(reference)) return fail('not_found', 'not a MugglePay order id');
+      const sent = await send(wire.toFetchRequest(target(), reference));
+      return logFetch(deps.log, 'mugglepay', reference, checked(parseExchange(sent, (status, body) => wire.fromFetchResponse(status, body, { secrets: secrets(), reference }))));
     },
 
     parseCallback: parseMugglePayCallback,
     callbackReply: mugglePayCallbackReply,
-
-    // What JSON.stringify and loggers see: never the token.
-    toJSON: () => ({ id: 'mugglepay', baseUrl: config.baseUrl, callbackAuth: 'token' }),
   };
-  return gateway;
+  return gateway satisfies Gateway;
 }
 
-export const mugglepay = defineGateway<MugglePayConfig>({
-  id: 'mugglepay',
-  name: 'MugglePay',
-  settings: ['OC_MUGGLEPAY_TOKEN', 'OC_MUGGLEPAY_BASE_URL'],
-  fromEnv,
-  create: createMugglePay,
-});
+export const mugglepay = defineGateway({ id: 'mugglepay', name: 'MugglePay', settings: SETTINGS, fromEnv: mugglePayConfigFromEnv, create: createMugglePay });

@@ -1,6 +1,7 @@
 // MugglePay literal tables: native order status → common status, error_code → error kind (gateways.md §3.4, §3.6, §5).
 import type { ChargeStatus, GatewayErrorKind } from '../types.ts';
-import { AMOUNT_RE, parseAmount } from '../../protocol/amount.ts';
+import { parseAmount } from '../../protocol/amount.ts';
+import { decimalText, lookupStatus } from '../kit.ts';
 
 /** OrderStatus.md, mapped per gateways.md §5. UNRESOLVED is refined by amounts (see chargeStatus). */
 export const STATUS_MAP = {
@@ -17,22 +18,20 @@ export const STATUS_MAP = {
   REFUNDED: 'refunded',
 } as const satisfies Record<string, ChargeStatus>;
 
-export type MugglePayStatus = keyof typeof STATUS_MAP;
-
 /** An undocumented status (e.g. `UNPAID`): never paid, never final; the adapter logs a warning. */
 export const UNKNOWN_STATUS: ChargeStatus = 'pending';
 
 /** Statuses in which MugglePay has received the customer's money, so pay_amount is what was paid. */
 const MONEY_RECEIVED: ReadonlySet<string> = new Set(['PAID', 'UNRESOLVED', 'RESOLVED']);
 
-export function isKnownStatus(native: string): native is MugglePayStatus {
-  return Object.hasOwn(STATUS_MAP, native);
+export function isKnownStatus(native: string): boolean {
+  return lookupStatus(STATUS_MAP, native) !== undefined;
 }
 
 /** Common status of a native one; `due`/`paid` are decimal strings in the same currency, when known. */
 export function chargeStatus(native: string, due?: string, paid?: string): ChargeStatus {
-  if (!isKnownStatus(native)) return UNKNOWN_STATUS;
-  const base = STATUS_MAP[native];
+  const base = lookupStatus(STATUS_MAP, native);
+  if (base === undefined) return UNKNOWN_STATUS;
   if (native !== 'UNRESOLVED') return base;
   const d = parseAmount(due);
   const p = parseAmount(paid);
@@ -98,6 +97,5 @@ export function errorKind(code: string | undefined, bodyStatus: number | undefin
  * no arithmetic is done on it. Exponent forms and negatives give undefined.
  */
 export function amountText(value: unknown): string | undefined {
-  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : typeof value === 'string' ? value.trim() : undefined;
-  return text !== undefined && AMOUNT_RE.test(text) ? text : undefined;
+  return decimalText(typeof value === 'string' ? value.trim() : value);
 }

@@ -1,9 +1,9 @@
-// MugglePay wire format, pure: request builders and response parsers (gateways.md §3.2-3.3, §3.6-3.7).
+// MugglePay wire format, pure: request builders and response parsers (gateways.md §3.2-3.3, §3.6-3.7); the tables live in status.ts.
 import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
 import { formatAmount, fractionDigits, parseAmount, sameAmount } from '../../protocol/amount.ts';
 import { amountText, chargeStatus, errorKind, kindFromHttpStatus, reportsPaidAmount } from './status.ts';
+import { clip, fail, isRecord, parseJson, printable, scrub, type GatewayWire } from '../kit.ts';
 
-export const PRODUCTION_BASE_URL = 'https://api.mugglepay.com/v1';
 /** The hosted payment page (§3.1); GetOrder carries no payment_url, so fetched charges point here. */
 export const INVOICE_URL = 'https://invoice.mugglepay.com/invoices?id=';
 const TITLE_MAX = 200;
@@ -49,11 +49,6 @@ export function checkOrder(order: ChargeOrder): GatewayError | undefined {
   return undefined;
 }
 
-function clip(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, max).join('');
-}
-
 /** POST /v1/orders (§3.2). The signed order supplies id, amount, currency and return URLs. */
 export function toCreateRequest(target: WireTarget, input: CreateChargeInput): HttpRequest {
   const { order } = input;
@@ -92,15 +87,9 @@ export function toFetchRequest(target: WireTarget, reference: string): HttpReque
 }
 
 function parseObject(text: string): Json | undefined {
-  try {
-    const v: unknown = JSON.parse(text);
-    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-  } catch {
-    return undefined;
-  }
+  const v = parseJson(text);
+  return isRecord(v) ? v : undefined;
 }
-
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** `status` in the body is a number or a numeric string ("400"). */
 function bodyStatus(body: Json): number | undefined {
@@ -114,17 +103,10 @@ function errorCode(body: Json): string | undefined {
   return typeof c === 'string' && /^[A-Z0-9_]{1,64}$/.test(c) ? c : undefined;
 }
 
-/** Gateway text made safe for an error message: no secrets, no control characters, bounded. */
-export function safeText(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return clip(out.replace(/[\p{Cc}\p{Cf}]/gu, ' ').trim(), 160);
+/** Gateway text made safe for an error message: no secrets, no control or format characters (each one a space), bounded. */
+function safeText(text: string, secrets: readonly string[]): string {
+  return printable(scrub(text, secrets).replace(/[\p{Cc}\p{Cf}]/gu, ' '), 160);
 }
-
-const fail = (kind: GatewayErrorKind, message: string, httpStatus?: number): { ok: false; error: GatewayError } => ({
-  ok: false,
-  error: httpStatus === undefined ? { kind, message } : { kind, message, httpStatus },
-});
 
 function failure(op: 'create' | 'fetch', http: number, body: Json | undefined, secrets: readonly string[]) {
   const what = op === 'create' ? 'create order' : 'get order';
@@ -153,7 +135,7 @@ function sameCurrency(a: unknown, b: unknown): boolean {
 /** The common charge an order object describes, checked against what we asked for. */
 function chargeFrom(body: Json, ctx: ParseContext, http: number): GatewayResult<Charge> {
   const order = body.order;
-  if (!isObject(order)) return fail('protocol', 'MugglePay answer has no order object', http);
+  if (!isRecord(order)) return fail('protocol', 'MugglePay answer has no order object', http);
   const id = order.order_id;
   const native = order.status;
   if (typeof id !== 'string' || !REFERENCE_RE.test(id)) return fail('protocol', 'MugglePay answer has no valid order_id', http);
@@ -187,7 +169,7 @@ export function fromCreateResponse(status: number, text: string, ctx: ParseConte
   if (body !== undefined && isSuccess(body, [200, 201])) return chargeFrom(body, ctx, status);
   // A repeat of our merchant_order_id: the official WooCommerce plugin reuses the order it carries (§3.7).
   // Without the order in it, the refusal is a 'conflict' (status table): the key is taken, nothing can be adopted.
-  if (body !== undefined && errorCode(body) === 'ORDER_MERCHANTID_EXIST' && isObject(body.order) && typeof body.payment_url === 'string') {
+  if (body !== undefined && errorCode(body) === 'ORDER_MERCHANTID_EXIST' && isRecord(body.order) && typeof body.payment_url === 'string') {
     return chargeFrom(body, ctx, status);
   }
   return failure('create', status, body, ctx.secrets);
@@ -200,3 +182,5 @@ export function fromFetchResponse(status: number, text: string, ctx: ParseContex
   if (body !== undefined && isSuccess(body, [200])) return chargeFrom(body, ctx, status);
   return failure('fetch', status, body, ctx.secrets);
 }
+
+export const wire = { toCreateRequest, fromCreateResponse, toFetchRequest, fromFetchResponse } satisfies GatewayWire;

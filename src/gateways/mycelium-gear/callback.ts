@@ -1,6 +1,7 @@
 // Mycelium Gear callbacks, pure: GET with X-Signature over the raw request-target (gateways.md §1.8).
-import { timingSafeEqual } from 'node:crypto';
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
+import { sameSecret } from '../../crypto/same-secret.ts';
+import { reject } from '../kit.ts';
 import { gearSignature } from './wire.ts';
 
 /** Codes a callback can carry: changes to a value ≥ 0 (§1.8); -3 is never sent. */
@@ -8,17 +9,6 @@ const CALLBACK_STATUS_RE = /^[0-6]$/;
 const ORDER_ID_RE = /^[1-9]\d{0,15}$/;
 /** Far above any real callback (a few hundred bytes plus callback_data); bounds the HMAC work per request. */
 const MAX_TARGET = 16_384;
-
-function reject(reason: string): CallbackVerdict {
-  return { ok: false, reason };
-}
-
-/** Constant-time equality of two ASCII strings (the expected signature has a fixed length of 88). */
-function sameText(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 /** The one value of a query parameter, raw; undefined when absent, null when repeated. */
 function single(query: string, name: string): string | undefined | null {
@@ -45,7 +35,7 @@ export function parseGearCallback(secret: string, request: CallbackRequest): Cal
     const given = request.headers?.['x-signature'];
     if (typeof given !== 'string' || !given.trim()) return reject('callback has no X-Signature header');
     // The kit accepts only Form A for callbacks; the body is ignored (Gear sends none and signs none).
-    if (!sameText(given.trim(), gearSignature(secret, 'GET', target, '', ''))) return reject('callback signature does not verify');
+    if (!sameSecret(given.trim(), gearSignature(secret, 'GET', target, '', ''))) return reject('callback signature does not verify');
 
     const q = target.indexOf('?');
     if (q < 0) return reject('callback has no query string');

@@ -1,33 +1,9 @@
-// Mycelium Gear wire format, pure: request signing, order requests, status table (gateways.md §1.2-§1.6).
+// Mycelium Gear wire format, pure: request signing and building, order answers parsed (gateways.md §1.2-§1.4); tables in status.ts.
 import { createHash, createHmac } from 'node:crypto';
-import type { ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
+import type { Charge, CreateChargeInput, GatewayResult, HttpRequest } from '../types.ts';
 import { parseAmount } from '../../protocol/amount.ts';
-
-/** §1.1: the hosted API (the kit's DEFAULT_API_URL); the customer pays at `{base}/pay/{payment_id}`. */
-export const GEAR_DEFAULT_BASE_URL = 'https://gateway.gear.mycelium.com';
-
-/**
- * Native status code → common status (gateways.md §1.6 and §5). Keys are the codes as text, the way callbacks
- * carry them; -3 (partially_paid) only shows up in GET/WebSocket answers and is still mutable, hence pending.
- */
-export const STATUS_MAP = {
-  '-3': 'pending', // partially_paid: becomes 2/4 on a further payment, or 3 at expiry
-  '0': 'pending', // new: no transaction seen
-  '1': 'pending', // unconfirmed: enough money seen, not enough confirmations
-  '2': 'paid',
-  '3': 'underpaid', // final: less than due received by expiry
-  '4': 'overpaid', // final: more than due received
-  '5': 'expired',
-  '6': 'cancelled', // Gear spells it "canceled"
-} as const satisfies Record<string, ChargeStatus>;
-
-export type GearStatusCode = keyof typeof STATUS_MAP;
-
-/** The common status for a native code (number or digit text); undefined for a code Gear never documented. */
-export function commonStatus(native: unknown): ChargeStatus | undefined {
-  const key = typeof native === 'number' && Number.isInteger(native) ? String(native) : native;
-  return typeof key === 'string' && Object.hasOwn(STATUS_MAP, key) ? STATUS_MAP[key as GearStatusCode] : undefined;
-}
+import { clip, fail, isRecord, parseJson, type GatewayWire } from '../kit.ts';
+import { commonStatus, errorFor } from './status.ts';
 
 /**
  * §1.2 Form A: Base64Strict(HMAC-SHA512(secret, METHOD + REQUEST_URI + SHA512_binary(nonce + body))).
@@ -58,12 +34,6 @@ export function toSatoshis(amount: string): bigint | undefined {
 /** The keychain_id a charge's idempotency key names (§1.10: an integer > 0); undefined for anything else. */
 export function keychainOf(key: string): number | undefined {
   return /^[1-9]\d{0,15}$/.test(key) && Number.isSafeInteger(Number(key)) ? Number(key) : undefined;
-}
-
-/** Clips to `max` characters (§1.4: description ≤ 255). */
-export function clip(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, max).join('');
 }
 
 /**
@@ -140,6 +110,100 @@ export function toFetchRequest(ep: GearEndpoint, secret: string, reference: stri
   return signed('GET', `${ep.baseUrl}/gateways/${ep.gatewayId}/orders/${reference}`, '', secret, nonce);
 }
 
-export function fail(kind: GatewayErrorKind, message: string, httpStatus?: number): { ok: false; error: GatewayError } {
-  return { ok: false, error: httpStatus === undefined ? { kind, message } : { kind, message, httpStatus } };
+/** The order JSON of §1.4 (create and GET answer the same shape). */
+export interface GearOrder {
+  id: number;
+  status: number;
+  paymentId: string;
+  amountSatoshis: number;
+  amountPaidInBtc?: string;
+  keychainId?: number;
+  /** The gateway's counter when the answer was made (test-mode aware, unlike the last_keychain_id endpoint). */
+  lastKeychainId?: number;
 }
+
+const BTC_TEXT_RE = /^(\d{1,10})\.?(\d{0,8})$/;
+
+/** Gear writes BTC as Ruby floats print them ("0.0", "0.", "0.0039874"); returns a plain decimal string. */
+export function btcText(value: unknown): string | undefined {
+  const m = typeof value === 'string' ? BTC_TEXT_RE.exec(value) : null;
+  if (!m) return undefined;
+  const frac = m[2]!.replace(/0+$/, '');
+  return frac ? `${BigInt(m[1]!)}.${frac}` : String(BigInt(m[1]!));
+}
+
+/** An order answer's fields, or undefined when they are missing or of the wrong type. */
+export function parseGearOrder(body: string): GearOrder | undefined {
+  const o = parseJson(body);
+  if (!isRecord(o)) return undefined;
+  const { id, status, payment_id: paymentId, amount } = o;
+  if (!Number.isSafeInteger(id) || (id as number) <= 0) return undefined;
+  if (!Number.isSafeInteger(status)) return undefined;
+  if (typeof paymentId !== 'string' || !/^[0-9a-f]{64}$/.test(paymentId)) return undefined;
+  if (!Number.isSafeInteger(amount) || (amount as number) < 0) return undefined;
+  const out: GearOrder = { id: id as number, status: status as number, paymentId, amountSatoshis: amount as number };
+  const paid = btcText(o.amount_paid_in_btc);
+  if (paid !== undefined) out.amountPaidInBtc = paid;
+  if (isCounter(o.keychain_id)) out.keychainId = o.keychain_id;
+  if (isCounter(o.last_keychain_id)) out.lastKeychainId = o.last_keychain_id;
+  return out;
+}
+
+const isCounter = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** Parse half of `GET …/last_keychain_id` (§1.3): `{"gateway_id": …, "last_keychain_id": N}`. */
+export function fromLastKeychainResponse(status: number, body: string): GatewayResult<number> {
+  // Read as a create's errors: a 404 here names the gateway, not an order.
+  if (status !== 200) return { ok: false, error: errorFor(status, body, 'create') };
+  const json = parseJson(body);
+  const last = isRecord(json) ? json.last_keychain_id : undefined;
+  return isCounter(last) ? { ok: true, value: last } : fail('protocol', 'Mycelium Gear answered last_keychain_id with something we cannot read', status);
+}
+
+/** What we know about the order a response answers: the base URL and, on create, what we asked for. */
+export interface ParseContext {
+  baseUrl: string;
+  /** Order currency, when known: `paidAmount` is only reported in the order's currency, i.e. for BTC orders. */
+  currency?: string;
+  /** Satoshis we asked for (BTC orders at create): Gear must echo them. */
+  satoshis?: bigint;
+  /** The keychain_id we asked for (at create): Gear must have used it. */
+  keychainId?: number;
+}
+
+export function toCharge(order: GearOrder, ctx: ParseContext): GatewayResult<Charge> {
+  const status = commonStatus(order.status);
+  if (status === undefined) return fail('protocol', `Mycelium Gear reported an unknown order status (${order.status})`);
+  if (ctx.satoshis !== undefined && BigInt(order.amountSatoshis) !== ctx.satoshis) {
+    return fail('protocol', 'Mycelium Gear created the order for a different amount');
+  }
+  if (ctx.keychainId !== undefined && order.keychainId !== undefined && order.keychainId !== ctx.keychainId) {
+    return fail('protocol', 'Mycelium Gear created the order at another keychain_id than the one asked for');
+  }
+  const charge: Charge = {
+    reference: String(order.id), // callbacks name the order by this id (§1.8 `order_id`)
+    paymentUrl: payUrl(ctx.baseUrl, order.paymentId),
+    status,
+    gatewayStatus: String(order.status),
+  };
+  if (ctx.currency?.toUpperCase() === 'BTC' && order.amountPaidInBtc !== undefined) charge.paidAmount = order.amountPaidInBtc;
+  return { ok: true, value: charge };
+}
+
+/** Parse half of create and fetch: 200 + order JSON, else the text/plain errors of §1.9. */
+export function fromOrderResponse(status: number, body: string, op: 'create' | 'fetch', ctx: ParseContext): GatewayResult<Charge> {
+  if (status !== 200) return { ok: false, error: errorFor(status, body, op) };
+  const order = parseGearOrder(body);
+  if (!order) return fail('protocol', 'Mycelium Gear answered with an order we cannot read', 200);
+  return toCharge(order, ctx);
+}
+
+export function fromCreateResponse(status: number, body: string, ctx: ParseContext): GatewayResult<Charge> {
+  return fromOrderResponse(status, body, 'create', ctx);
+}
+
+export function fromFetchResponse(status: number, body: string, ctx: ParseContext): GatewayResult<Charge> {
+  return fromOrderResponse(status, body, 'fetch', ctx);
+}
+
+export const wire = { toCreateRequest, fromCreateResponse, toFetchRequest, fromFetchResponse } satisfies GatewayWire;

@@ -1,63 +1,14 @@
-// Opencharge Merchant Gateway wire format, pure: order checks, the signed checkout request, answer parsing (opencharge.md §1.5, §2.8).
+// Opencharge Merchant Gateway wire format, pure: order checks, the signed checkout request, answer parsing (opencharge.md §1.5, §2.8); tables in status.ts.
 import type { RequestSigner } from '../../client/signer.ts';
-import type { Charge, ChargeOrder, ChargeStatus, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
-import { isRecord, parseJson } from '../kit.ts';
-
-/**
- * Native status → common status. The MG answers a checkout with a redirect only, so `checkout_created` is
- * what we record; the others are the merchant order statuses (§2.4, §8) and the MG's gateway-side ones
- * (`/verify/{txid}`, §2.8, §8), listed so every status an MG can name has one literal entry.
- */
-export const STATUS_MAP = {
-  checkout_created: 'pending',
-  pending: 'pending',
-  pending_settlement: 'pending',
-  completed: 'paid',
-  paid: 'paid',
-  expired: 'expired',
-  cancelled: 'cancelled',
-  failed: 'failed',
-} as const satisfies Record<string, ChargeStatus>;
-
-export type OpenchargeStatus = keyof typeof STATUS_MAP;
-
-/** The common status of a native one; undefined for a status no document names (the caller refuses it). */
-export function commonStatus(native: unknown): ChargeStatus | undefined {
-  return typeof native === 'string' && Object.hasOwn(STATUS_MAP, native) ? STATUS_MAP[native as OpenchargeStatus] : undefined;
-}
-
-/**
- * Error code → kind (envelope `{"error":{"code","message"}}`, §7). The four checkout codes are §1.5 [EX];
- * the rest are the standard codes an MG's auth layer answers with (§3.6, §7.2). HTTP 401/403 is always
- * 'auth' (so a 401 INVALID_SIGNATURE, our request signature refused, is 'auth'; a 400 one, the order
- * signature, is 'invalid'), 5xx always 'unavailable'; codes not listed fall back on the HTTP status.
- */
-export const ERROR_KINDS = {
-  MERCHANT_NOT_REGISTERED: 'auth',
-  INVALID_SIGNATURE: 'invalid',
-  ORDER_EXPIRED: 'declined',
-  SETTLEMENT_NOT_SUPPORTED: 'declined',
-  TIMESTAMP_EXPIRED: 'auth',
-  NONCE_REUSED: 'auth',
-  UNKNOWN_OCID: 'auth',
-  CONNECTION_REFUSED: 'auth',
-  CAPABILITY_NOT_SUPPORTED: 'declined',
-  CURRENCY_MISMATCH: 'declined',
-  AMOUNT_MISMATCH: 'invalid',
-  INVALID_REQUEST: 'invalid',
-  RATE_LIMITED: 'unavailable',
-  METADATA_UNAVAILABLE: 'unavailable',
-} as const satisfies Record<string, GatewayErrorKind>;
+import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
+import { fail, isRecord, parseJson, printable, scrub, type GatewayWire } from '../kit.ts';
+import { STATUS_MAP, errorKind } from './status.ts';
 
 export interface MgTarget {
   /** The MG's OCID (OC_MG_OCID). */
   ocid: number;
   /** The MG's API base URL, base path included, no trailing slash (OC_MG_ENDPOINT). */
   endpoint: string;
-}
-
-export function fail(kind: GatewayErrorKind, message: string, httpStatus?: number): { ok: false; error: GatewayError } {
-  return { ok: false, error: httpStatus === undefined ? { kind, message } : { kind, message, httpStatus } };
 }
 
 /**
@@ -113,16 +64,7 @@ export function fromCreateResponse(status: number, body: string, order: ChargeOr
   return { ok: true, value: { reference: order.id, paymentUrl: url, status: STATUS_MAP.checkout_created, gatewayStatus: 'checkout_created' } };
 }
 
-/** HTTP status first where it is unambiguous (credentials, outages), then the documented code, then the status class. */
-export function errorKind(status: number, code: string | undefined): GatewayErrorKind {
-  if (status === 401 || status === 403) return 'auth';
-  if (status >= 500 || status === 408 || status === 429) return 'unavailable';
-  if (code !== undefined && Object.hasOwn(ERROR_KINDS, code)) return ERROR_KINDS[code as keyof typeof ERROR_KINDS];
-  if (status === 400 || status === 404 || status === 413 || status === 422) return 'invalid'; // 404 on create: a wrong endpoint
-  if (status >= 400) return 'declined';
-  return 'protocol'; // 1xx, 3xx: redirects are not followed
-}
-
+/** An error envelope `{"error":{"code","message"}}` (§7): the kind from the status table, its printable message. */
 export function errorFromResponse(status: number, json: unknown, sent: string[] = []): GatewayError {
   const err = isRecord(json) && isRecord(json.error) ? json.error : {};
   const code = typeof err.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(err.code) ? err.code : undefined;
@@ -137,12 +79,10 @@ export function errorFromResponse(status: number, json: unknown, sent: string[] 
  * Gateway text shown to people: printable, short, and with no signature in it, whether one we sent
  * (an MG may echo it) or any other long hex run that could be key or signature material.
  */
-export function safeText(value: unknown, max: number, sent: string[] = []): string {
+function safeText(value: unknown, max: number, sent: string[] = []): string {
   if (typeof value !== 'string') return '';
-  let text = value;
-  for (const s of sent) if (s.length >= 8) text = text.split(s).join('[redacted]');
-  text = text.replace(/(0x)?[0-9a-fA-F]{64,}/g, '[redacted]').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  const chars = Array.from(text);
-  return chars.length <= max ? text : chars.slice(0, max).join('') + '…';
+  return printable(scrub(value, sent).replace(/(0x)?[0-9a-fA-F]{64,}/g, '[redacted]'), max, '…');
 }
 
+/** The MG documents no order lookup (§1.4, §2.8): a checkout is all there is to build and parse. */
+export const wire = { toCreateRequest, fromCreateResponse } satisfies GatewayWire;
