@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closest, editDistance } from '../../src/suggest.ts';
 import { main } from '../../src/cli/index.ts';
 import type { CliIO } from '../../src/cli/io.ts';
-import { startServer, closeServers } from '../peers/http-server.ts';
+import { startServer, closeServers } from '../helpers/http-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-cli-args-'));
 afterAll(async () => {

@@ -2,7 +2,6 @@
 // path, forwarding, and where the secret comes from.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -10,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.ts';
 import type { CliIO } from '../../src/cli/io.ts';
 import { startListener, webhookSecrets } from '../../src/cli/listen.ts';
-import { closeServers, startServer } from '../peers/http-server.ts';
+import { closeServers, freePort, startServer } from '../helpers/http-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-listen-'));
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -134,12 +133,7 @@ describe('listen --forward-to', () => {
   });
 
   it('an unreachable --forward-to: 502 and "cannot reach <url> (connection refused)"', async () => {
-    const port = await new Promise<number>((r) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => r(p));
-      });
-    });
+    const port = await freePort();
     const l = await listener([SECRET], `http://127.0.0.1:${port}/hooks`);
     const res = await post(l.url, signed(SECRET));
     expect(res.status).toBe(502);

@@ -2,7 +2,6 @@
 // each outcome's verdict, status and the notification listen verifies.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
@@ -12,6 +11,7 @@ import type { CliIO } from '../../src/cli/io.ts';
 import { startListener } from '../../src/cli/listen.ts';
 import type { DevIdentity } from '../../src/identity.ts';
 import { startNode, type RunningServer } from '../../src/runtime/node.ts';
+import { freePort } from '../helpers/http-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-pay-'));
 const SECRET = `whsec_${randomBytes(32).toString('base64')}`;
@@ -161,12 +161,7 @@ describe('pay <order-id>', () => {
   });
 
   it('no server there: "cannot reach <url> (connection refused)"', async () => {
-    const port = await new Promise<number>((r) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => r(p));
-      });
-    });
+    const port = await freePort();
     const r = await cli(['pay', 'ord_x'], { OC_PORT: String(port) });
     expect(r.code).toBe(1);
     expect(r.text).toBe(`ERR pay: cannot reach http://127.0.0.1:${port}/opencharge/orders/ord_x (connection refused)`);

@@ -1,11 +1,9 @@
 // `request` against real servers: the canonical layout `sign` prints, the diff with the server's canonical request on a
 // 401 INVALID_SIGNATURE (through a proxy that changes the request), and an unreachable server named as such.
-import { createServer } from 'node:net';
-import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/index.ts';
 import type { CliIO } from '../../src/cli/io.ts';
-import { closeServers, startServer } from '../peers/http-server.ts';
+import { closeServers, freePort, readBody, startServer } from '../helpers/http-server.ts';
 import { freshIdentity, ourServer, type Target } from '../conformance/serve.ts';
 
 async function cli(args: string[]) {
@@ -16,19 +14,12 @@ async function cli(args: string[]) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const body = (req: IncomingMessage) =>
-  new Promise<string>((r) => {
-    let s = '';
-    req.on('data', (c) => (s += c));
-    req.on('end', () => r(s));
-  });
-
 /** A proxy in front of the target that rewrites what passes through (the bugs finding 7 is about). */
 async function proxy(target: string, change: { path?: (p: string) => string; body?: (b: string) => string }) {
   return startServer(async (req, res) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && (k.startsWith('x-oc-') || k === 'content-type')) headers[k] = v;
-    const sent = await body(req);
+    const sent = await readBody(req);
     const up = await fetch(target + (change.path?.(req.url!) ?? req.url!), { method: req.method, headers, body: req.method === 'GET' ? undefined : (change.body?.(sent) ?? sent) });
     const out: Record<string, string> = {};
     up.headers.forEach((v, k) => (k.startsWith('x-oc-') || k === 'content-type' ? (out[k] = v) : undefined));
@@ -95,12 +86,7 @@ describe('request', () => {
   });
 
   it('a server that is not there: "cannot reach <url> (connection refused)", exit 1', async () => {
-    const port = await new Promise<number>((r) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => r(p));
-      });
-    });
+    const port = await freePort();
     const r = await cli(['request', 'GET', '/capabilities', ...as(), '--url', `http://127.0.0.1:${port}`]);
     expect(r.code).toBe(1);
     expect(r.err).toBe(`request: cannot reach http://127.0.0.1:${port}/opencharge/capabilities (connection refused)`);

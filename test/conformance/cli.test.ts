@@ -1,6 +1,5 @@
 // `opencharge-merchant conformance` through the real dispatcher: run, --json, exit codes, fixtures, keys, list.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { parsePeers } from '../../src/peers/peers-file.ts';
 import { parsePrivateKey, publicKeyHex } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import { ourServer, type Target } from './serve.ts';
+import { freePort } from '../helpers/http-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-conformance-cli-'));
 const COMMITTED = resolve(dirname(fileURLToPath(import.meta.url)), '../vectors/conformance');
@@ -85,12 +85,7 @@ describe('conformance <baseUrl>', () => {
 
 describe('conformance against a target that does not answer', () => {
   it('reports one failure "cannot reach <url> (connection refused)", not one per check', async () => {
-    const port = await new Promise<number>((r) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => r(p));
-      });
-    });
+    const port = await freePort();
     const url = `http://127.0.0.1:${port}/opencharge`;
     const r = await cli([url, '--caller-ocid', '1', '--caller-key', '11'.repeat(32)]);
     expect(r.code).toBe(1);

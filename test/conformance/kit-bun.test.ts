@@ -1,17 +1,15 @@
 // The whole kit against our server running under real Bun (bun:sqlite + Bun.serve), over real HTTP.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/conformance/runner.ts';
 import { summaryLine, formatResult } from '../../src/conformance/report.ts';
 import type { CheckResult } from '../../src/conformance/types.ts';
 import { KIT_CALLER_OCID, KIT_ISSUER_OCID, freshIdentity, realNow } from './serve.ts';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const BUN = join(ROOT, 'node_modules/.bin/bun');
+import { BUN, ROOT, startServerProcess } from '../helpers/serve-process.ts';
 
 describe('the kit against our server under Bun', () => {
   const dir = mkdtempSync(join(tmpdir(), 'oc-kit-bun-'));
@@ -24,21 +22,10 @@ describe('the kit against our server under Bun', () => {
     if (!existsSync(BUN)) throw new Error(`Bun binary not found at ${BUN}: it comes with \`npm ci\` (devDependency 'bun')`);
     const peers = join(dir, 'peers.json');
     writeFileSync(peers, JSON.stringify([{ ocid: caller.ocid, publicKey: caller.pub }, { ocid: issuer.ocid, publicKey: issuer.pub }]));
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('OC_') && v !== undefined) env[k] = v;
-    Object.assign(env, { OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.shop.example', OC_OCID: '500', OC_PRIVATE_KEY: '11'.repeat(32), OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: String(issuer.ocid), OC_DATABASE_URL: `file:${join(dir, 'kit.db')}` });
-    child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const port = await new Promise<number>((res, rej) => {
-      let out = '';
-      const on = (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-        if (m) res(Number(m[1]));
-      };
-      child.stdout!.on('data', on);
-      child.stderr!.on('data', on);
-      child.once('exit', (code) => rej(new Error(`bun server exited ${code}: ${out}`)));
-    });
+    const env = { OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.shop.example', OC_OCID: '500', OC_PRIVATE_KEY: '11'.repeat(32), OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: String(issuer.ocid), OC_DATABASE_URL: `file:${join(dir, 'kit.db')}` };
+    const server = await startServerProcess({ runtime: 'bun', env, cwd: ROOT });
+    child = server.child;
+    const port = server.port;
     results = await runConformance({
       baseUrl: `http://127.0.0.1:${port}/opencharge`,
       callerOcid: caller.ocid,

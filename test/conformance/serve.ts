@@ -1,8 +1,7 @@
 // Test helper: our real app (test/helpers/harness.ts) on a real loopback port with a real clock, plus the kit's identities.
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import { makeHarness, type Harness, type HarnessOptions } from '../helpers/harness.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { parsePrivateKey, publicKeyHex } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import type { KitOptions } from '../../src/conformance/types.ts';
@@ -25,14 +24,6 @@ export function freshIdentity(ocid: number): KitIdentity {
 }
 
 export const realNow = () => Math.floor(Date.now() / 1000);
-
-/** Serves any fetch handler on 127.0.0.1 with an ephemeral port. */
-export async function listen(fetchHandler: (req: Request, env?: unknown) => Response | Promise<Response>): Promise<{ origin: string; close: () => Promise<void> }> {
-  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
-    const s = serve({ fetch: fetchHandler as never, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s as Server, port: info.port }));
-  });
-  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 export interface Target {
   h: Harness;
@@ -58,7 +49,7 @@ export async function ourServer(o: HarnessOptions = {}, wrap?: Wrap): Promise<Ta
   });
   // The harness clock is fixed; the kit signs with real timestamps, so the clock follows the wall clock.
   Object.defineProperty(h.clock, 'now', { get: realNow, set: () => undefined, configurable: true });
-  const server = await listen(wrap ? wrap(h, { caller, issuer }) : (req, env) => h.app.fetch(req, env));
+  const server = await serveFetch(wrap ? wrap(h, { caller, issuer }) : (req, env) => h.app.fetch(req, env));
   return {
     h,
     baseUrl: `${server.origin}/opencharge`,

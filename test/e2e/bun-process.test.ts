@@ -1,49 +1,30 @@
 // The server under a real Bun binary (`bun src/runtime/bun.ts`): signed order, proof → paid, loopback metadata peers, 413 keep-alive, per-address limit, SIGTERM → exit 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID, MERCHANT, STRANGER } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
+import { startServer } from '../helpers/http-server.ts';
+import { BUN, ROOT, serveProcess, startServerProcess, type Running } from '../helpers/serve-process.ts';
 import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { signCanonical } from '../../src/protocol/signature.ts';
 import { parsePublicKey } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import { verifyOrderSignature, verifyResponseSignature } from '../../src/client/verify-response.ts';
 
-const ROOT = resolve(__dirname, '../..');
-const BUN = join(ROOT, 'node_modules/.bin/bun');
 const BASE = '/opencharge';
 const merchantKey = (parsePublicKey(MERCHANT.pub) as { ok: true; key: Uint8Array }).key;
 const dir = mkdtempSync(join(tmpdir(), 'oc-bun-e2e-'));
 
-/** The parent's environment without any OC_* setting, plus `extra`. */
-function bunEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OC_')) env[k] = v;
-  return { ...env, ...extra };
-}
-
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-  /** stderr alone: the log lines. */
-  logs: () => string;
-  exited: Promise<number | null>;
-  /** Both pipes read to the end. */
-  closed: Promise<void>;
-}
 
 /** Peers whose key the server must fetch from their metadata (OC_ALLOW_HTTP_PEERS=1): by IP literal and by name. */
 const LITERAL_PEER = 300;
 const NAMED_PEER = 301;
 const metadataPaths: string[] = [];
-let metadata: Server;
+let metadata: Awaited<ReturnType<typeof startServer>>;
 
 function startBunServer(metadataPort: number, extra: Record<string, string> = {}, db = 'bun.db'): Promise<Running> {
   if (!existsSync(BUN)) {
@@ -56,7 +37,7 @@ function startBunServer(metadataPort: number, extra: Record<string, string> = {}
     { ocid: LITERAL_PEER, metadataUrl: `http://127.0.0.1:${metadataPort}/literal/metadata.json` },
     { ocid: NAMED_PEER, endpoint: `http://localhost:${metadataPort}/named` },
   ]));
-  const env = bunEnv({
+  const env = {
     OC_PORT: '0',
     OC_DATABASE_URL: `file:${join(dir, db)}`,
     OC_OCID: '500',
@@ -68,43 +49,22 @@ function startBunServer(metadataPort: number, extra: Record<string, string> = {}
     OC_LOG_LEVEL: 'info',
     OC_ALLOW_HTTP_PEERS: '1',
     ...extra,
-  });
-  const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const closed = new Promise<void>((r) => child.once('close', () => r()));
-  let logs = '';
-  child.stderr!.on('data', (d: Buffer) => (logs += d.toString()));
-  return new Promise((resolveStart, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`bun server did not start within 20 s:\n${out}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\/opencharge/.exec(out);
-      if (m && out.includes('gateways')) {
-        clearTimeout(timer);
-        resolveStart({ child, port: Number(m[1]), output: () => out, logs: () => logs, exited, closed });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('error', (err) => reject(new Error(`cannot run ${BUN}: ${err.message}`)));
-    void exited.then((code) => reject(new Error(`bun server exited with ${code}:\n${out}`)));
-  });
+  };
+  return startServerProcess({ runtime: 'bun', env, cwd: ROOT, timeoutMs: 20_000 });
 }
 
 let server: Running;
 beforeAll(async () => {
-  metadata = createServer((req, res) => {
+  metadata = await startServer((req, res) => {
     metadataPaths.push(req.url ?? '');
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ opencharge: '0.1', config: { publicKey: STRANGER.pub } }));
   });
-  await new Promise<void>((r) => metadata.listen(0, '127.0.0.1', r));
-  server = await startBunServer((metadata.address() as AddressInfo).port);
+  server = await startBunServer(metadata.port);
 });
 afterAll(async () => {
   if (server && server.child.exitCode === null) server.child.kill('SIGKILL');
-  await new Promise((r) => metadata?.close(r));
+  await metadata?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -209,7 +169,7 @@ describe('bun src/runtime/bun.ts', () => {
 
   it('logged pino lines on stderr, the proof line and its access line sharing a reqId (pino under Bun)', async () => {
     await server.closed;
-    const lines = server.logs().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = server.stderr().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const l of lines) expect(l).toMatchObject({ level: expect.any(Number), time: expect.any(Number), pid: server.child.pid, hostname: expect.any(String), msg: expect.any(String) });
     const proof = lines.find((l) => l.msg === 'transfer proof' && l.txid === 'tx_bun_e2e');
     expect(proof?.reqId).toEqual(expect.any(String));
@@ -234,7 +194,7 @@ describe('bun: the per-address limit keys on the socket peer (server.requestIP)'
   let limited: Running;
   beforeAll(async () => {
     // A 20 s window: a slow machine cannot refill the bucket in the middle of the test.
-    limited = await startBunServer((metadata.address() as AddressInfo).port, { OC_RATE_LIMIT_IP: '1/20' }, 'bun-limited.db');
+    limited = await startBunServer(metadata.port, { OC_RATE_LIMIT_IP: '1/20' }, 'bun-limited.db');
   });
   afterAll(() => {
     if (limited && limited.child.exitCode === null) limited.child.kill('SIGKILL');
@@ -251,12 +211,9 @@ describe('bun: the per-address limit keys on the socket peer (server.requestIP)'
 
 describe('bun start-up errors', () => {
   it('refuses to start in production without a key: exit 1, naming the setting', async () => {
-    const env = bunEnv({ OC_ENV: 'production', OC_OCID: '500', OC_PORT: '0', OC_DATABASE_URL: `file:${join(dir, 'nokey.db')}` });
-    const child = spawn(BUN, ['src/runtime/bun.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const code = await new Promise((r) => child.once('exit', r));
+    const env = { OC_ENV: 'production', OC_OCID: '500', OC_PORT: '0', OC_DATABASE_URL: `file:${join(dir, 'nokey.db')}` };
+    const { code, stdout, stderr } = await serveProcess({ runtime: 'bun', env, cwd: ROOT });
+    const out = stdout + stderr;
     expect(code, out).toBe(1);
     expect(out).toMatch(/OC_PRIVATE_KEY/);
   });

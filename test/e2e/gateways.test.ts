@@ -1,11 +1,11 @@
 // End to end through each gateway's fake: admin creates an order, pays it at the gateway, the callback
 // arrives, the order is paid and the shop is notified; forged callbacks change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
+import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { MERCHANT, MERCHANT_OCID, T0, makeHarness, type Harness } from '../helpers/harness.ts';
+import { freePort, serveFetch } from '../helpers/http-server.ts';
+import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { callbackRoutes } from '../../src/http/routes/callbacks.ts';
 import { GATEWAYS } from '../../src/gateways/registry.ts';
@@ -25,24 +25,7 @@ import { startOpenchargeFake } from '../fakes/opencharge.ts';
 const TOKEN = 'admin-token-0123456789abcdef';
 const SECRET = 'whsec_' + Buffer.from('shop-secret-for-gateway-tests').toString('base64');
 
-interface Received {
-  headers: Record<string, string>;
-  body: string;
-}
-
-async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      received.push({ headers: req.headers as Record<string, string>, body });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, close: () => new Promise((r) => server.close(() => r())) };
-}
+const startReceiver = () => startWebhookReceiver({ status: 200, body: 'ok' });
 
 const FAKES: Record<Exclude<GatewayId, 'opencharge'>, () => Promise<FakeGatewayServer>> = {
   coingate: () => startCoinGateFake(),
@@ -50,14 +33,6 @@ const FAKES: Record<Exclude<GatewayId, 'opencharge'>, () => Promise<FakeGatewayS
   'mycelium-gear': () => startMyceliumGearFake(),
   iumicash: () => startIumiCashFake(),
 };
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 interface Served extends Harness {
   port: number;
@@ -80,12 +55,10 @@ async function setup(id: GatewayId, fake: FakeGatewayServer, webhookUrl: string)
     ],
   });
   gateways.set(id, def.create(def.fromEnv(fake.env), { fetch: globalThis.fetch, now, randomBytes: (n) => new Uint8Array(randomBytes(n)), log: h.log, signer }));
-  const server: ServerType = await new Promise((r) => {
-    const s = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port }, () => r(s));
-  });
+  const server = await serveFetch(h.app.fetch, port);
   const close = h.close;
   return Object.assign(h, { port, close: async () => {
-    await new Promise((r) => server.close(r));
+    await server.close();
     await close();
   } });
 }
@@ -108,7 +81,7 @@ function deliverCallback(h: Served, cb: { method: string; target: string; header
   });
 }
 
-async function notifications(h: Harness, url: string, received: Received[]) {
+async function notifications(h: Harness, url: string, received: Delivery[]) {
   const worker = createDeliveryWorker({ store: h.store, fetch: globalThis.fetch, now: () => h.clock.now, random: unitRandom((n) => new Uint8Array(randomBytes(n))), log: h.log, secrets: [SECRET], schedule: [1] });
   await worker.runOnce();
   return received.map((r) => {
@@ -121,7 +94,7 @@ for (const id of Object.keys(FAKES) as Array<keyof typeof FAKES>) {
   describe(`end to end through ${id}`, () => {
     let fake: FakeGatewayServer;
     let h: Served;
-    let shop: Awaited<ReturnType<typeof startReceiver>>;
+    let shop: WebhookReceiver;
     beforeAll(async () => {
       fake = await FAKES[id]();
       shop = await startReceiver();

@@ -1,11 +1,11 @@
 // Logs of the real server process: pino JSON lines on stderr (banner on stdout), or pino-pretty with OC_LOG_FORMAT=pretty.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { serveProcess, startServerProcess } from '../helpers/serve-process.ts';
 
-const BIN = resolve(__dirname, '../../bin/opencharge-merchant.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'oc-logs-e2e-'));
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -15,29 +15,14 @@ afterAll(() => {
 
 /** Starts `serve` with `extra`, makes two requests, stops it with SIGTERM; returns what it wrote where. */
 async function serveOnce(extra: Record<string, string>): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OC_')) env[k] = v;
-  Object.assign(env, { OC_PORT: '0', OC_ENV: 'development', OC_LOG_LEVEL: 'info', OC_ADMIN_TOKEN: 'admin-token-for-the-log-test', ...extra });
-  const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server = await startServerProcess({ env: { OC_ENV: 'development', OC_LOG_LEVEL: 'info', OC_ADMIN_TOKEN: 'admin-token-for-the-log-test', ...extra }, cwd: dir });
+  const { child, port } = server;
   children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
-  const closed = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m && stdout.includes('gateways')) resolvePort(Number(m[1]));
-    });
-    void closed.then((code) => reject(new Error(`server exited with ${code}:\n${stdout}\n${stderr}`)));
-  });
   expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
   const admin = await fetch(`http://127.0.0.1:${port}/admin/orders`, { headers: { authorization: 'Bearer admin-token-for-the-log-test', cookie: 'oc_console=abc' } });
   expect(admin.status).toBe(200);
   child.kill('SIGTERM');
-  const code = await closed; // 'close': every byte of both pipes has been read
-  return { stdout, stderr, code };
+  return server.closed; // 'close': every byte of both pipes has been read
 }
 
 describe('serve: where logs go and what they look like', () => {
@@ -68,12 +53,9 @@ describe('serve: where logs go and what they look like', () => {
   });
 
   it('refuses an unknown OC_LOG_FORMAT, naming the setting', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env: { ...process.env, OC_PORT: '0', OC_LOG_FORMAT: 'xml' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    expect(await new Promise((r) => child.once('close', r))).not.toBe(0);
+    const { code, stdout, stderr } = await serveProcess({ env: { OC_LOG_FORMAT: 'xml' }, cwd: dir });
+    const out = stdout + stderr;
+    expect(code).not.toBe(0);
     expect(out).toMatch(/OC_LOG_FORMAT/);
   });
 });

@@ -1,9 +1,8 @@
 // Two real server processes on one PostgreSQL schema: replays, duplicate creates and duplicate proofs have one effect.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
@@ -11,36 +10,13 @@ import { signCanonical } from '../../src/protocol/signature.ts';
 import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { dropSchema, freshSchema, pgAvailable, withSchemaSql } from '../helpers/pg-schema.ts';
+import { startServerProcess, type Running } from '../helpers/serve-process.ts';
 
-const BIN = resolve(__dirname, '../../bin/opencharge-merchant.mjs');
 const available = await pgAvailable('test/e2e/multi-instance.test.ts');
 const { schema, url } = freshSchema('oc_e2e');
 const dir = mkdtempSync(join(tmpdir(), 'oc-multi-'));
 
-interface Running {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-}
-
-function startServer(env: Record<string, string>): Promise<Running> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\/opencharge/.exec(out);
-      if (m && out.includes('gateways')) {
-        clearTimeout(timer);
-        resolveStart({ child, base: `http://127.0.0.1:${m[1]}`, output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
+const startServer = (env: Record<string, string>) => startServerProcess({ env, cwd: dir, timeoutMs: 30_000 });
 
 async function stop(s: Running | undefined): Promise<void> {
   if (!s || s.child.exitCode !== null) return;
@@ -77,9 +53,7 @@ describe.skipIf(!available)('two instances on one PostgreSQL schema', () => {
   beforeAll(async () => {
     const peers = join(dir, 'peers.json');
     writeFileSync(peers, JSON.stringify([{ ocid: CALLER_OCID, publicKey: CALLER.pub }, { ocid: ISSUER_OCID, publicKey: ISSUER.pub }]));
-    const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OC_')) env[k] = v;
-    Object.assign(env, {
+    const env = {
       OC_PORT: '0',
       OC_DATABASE_URL: url,
       OC_OCID: '500',
@@ -89,7 +63,7 @@ describe.skipIf(!available)('two instances on one PostgreSQL schema', () => {
       OC_ACCEPTS: String(ISSUER_OCID),
       OC_PEERS_FILE: peers,
       OC_LOG_LEVEL: 'warn',
-    });
+    };
     // Started together: both apply migrations to the same new schema at once.
     [a, b] = await Promise.all([startServer(env), startServer(env)]);
   });

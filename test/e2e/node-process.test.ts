@@ -1,40 +1,16 @@
 // The server as a user runs it: first run with no configuration, the `request` command, kill -9, restart, SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { main } from '../../src/cli/index.ts';
+import { serveProcess, startServerProcess, type Running } from '../helpers/serve-process.ts';
 
-const BIN = resolve(__dirname, '../../bin/opencharge-merchant.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'oc-e2e-'));
 const env = { ...process.env, OC_PORT: '0', OC_LOG_LEVEL: 'warn', OC_ENV: 'development' } as Record<string, string>;
 for (const k of Object.keys(env)) if (k.startsWith('OC_') && !['OC_PORT', 'OC_LOG_LEVEL', 'OC_ENV'].includes(k)) delete env[k];
 
-interface Running {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-function startServer(): Promise<Running> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m && out.includes('gateways')) {
-        clearTimeout(timer);
-        resolveStart({ child, port: Number(m[1]), output: () => out });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-}
+const startServer = () => startServerProcess({ env: { OC_ENV: 'development' }, cwd: dir, timeoutMs: 20_000 });
 
 function capture() {
   const lines: string[] = [];
@@ -109,11 +85,8 @@ describe('first run, request command, durability', () => {
 
 describe('production safety', () => {
   it('refuses to start in production without a key, naming the setting', async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { cwd: dir, env: { ...env, OC_ENV: 'production', OC_OCID: '500' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const code = await new Promise((r) => child.once('exit', r));
+    const { code, stdout, stderr } = await serveProcess({ env: { OC_ENV: 'production', OC_OCID: '500' }, cwd: dir });
+    const out = stdout + stderr;
     expect(code).toBe(1);
     expect(out).toMatch(/OC_PRIVATE_KEY/);
   });

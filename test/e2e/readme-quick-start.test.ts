@@ -2,11 +2,12 @@
 // `paid` and a verified order.paid printed by `listen`. The commands are read from README.md; only the ports change
 // (8787/8788 → free ones, so the test runs beside anything else), `npx opencharge-merchant` runs package.json's bin
 // and `npm start` its start script, and `<id>` is the order id `request` printed.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { runToExit, startServerProcess, type Running } from '../helpers/serve-process.ts';
 
 const ROOT = resolve(__dirname, '../..');
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -51,38 +52,17 @@ function toCommand(line: string, subst: (w: string) => string): Command {
   return { env, argv: w };
 }
 
-function baseEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('OC_')) env[k] = v;
-  return env;
-}
-
-/** Starts a long-running command; resolves with its output once `ready` matches. */
-function start(c: Command, ready: RegExp): Promise<{ match: RegExpExecArray; output: () => string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(c.argv[0]!, c.argv.slice(1), { cwd: dir, env: { ...baseEnv(), ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let out = '';
-    const on = (d: Buffer) => {
-      out += d.toString();
-      const m = ready.exec(out);
-      if (m) res({ match: m, output: () => out });
-    };
-    child.stdout!.on('data', on);
-    child.stderr!.on('data', on);
-    child.once('exit', (code) => rej(new Error(`${c.argv.join(' ')} exited with ${code}:\n${out}`)));
-  });
+/** Starts a long-running command; resolves once `ready` matches its output. */
+async function start(c: Command, ready: RegExp): Promise<Running> {
+  const running = await startServerProcess({ argv: c.argv, env: c.env, cwd: dir, ready });
+  children.push(running.child);
+  return running;
 }
 
 /** Runs a one-shot command to its end. */
-function runToEnd(c: Command): Promise<{ code: number | null; out: string }> {
-  return new Promise((res) => {
-    const child = spawn(c.argv[0]!, c.argv.slice(1), { cwd: dir, env: { ...baseEnv(), ...c.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    child.once('exit', (code) => res({ code, out }));
-  });
+async function runToEnd(c: Command): Promise<{ code: number | null; out: string }> {
+  const r = await runToExit({ argv: c.argv, env: c.env, cwd: dir });
+  return { code: r.code, out: r.output };
 }
 
 describe('README quick start', () => {

@@ -1,10 +1,10 @@
 // Fake CoinGate API v2 (gateways.md §2): token auth, form/JSON order creation, order lookup, callbacks.
 import { Hono, type Context } from 'hono';
-import { serve } from '@hono/node-server';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
 import { lostAnswers } from './lost-answer.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 
 export interface CoinGateFakeOptions {
   /** The API App's callback format (§2.6); form is the historical default. */
@@ -271,9 +271,7 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
   app.route('/api/v2', api);
   app.notFound((c) => c.json(PAGE_NOT_FOUND, 404));
 
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s, port: info.port }));
-  });
+  const { port, close } = await serveFetch(app.fetch);
   const baseUrl = `http://127.0.0.1:${port}/v2`;
 
   return {
@@ -298,12 +296,10 @@ export async function startCoinGateFake(options: CoinGateFakeOptions = {}): Prom
       const url = new URL(cb.target, mustFind(reference).callbackUrl!);
       return fetch(url, { method: 'POST', headers: cb.headers, body: cb.body, redirect: 'manual' });
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        lost.release();
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => {
+      lost.release();
+      return close();
+    },
   };
 }
 

@@ -1,11 +1,11 @@
 // An offline iumiCash vendor API on 127.0.0.1 (gateways.md §4): OAuth token endpoint, Bearer orders API, RequestId replay, signed callbacks.
 import { Hono, type Context } from 'hono';
-import { serve } from '@hono/node-server';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
 import { lostAnswers } from './lost-answer.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 
 export interface IumiCashFakeOptions {
   /** `expires_in` of issued access tokens, seconds (the docs' example: 8 h). */
@@ -276,9 +276,7 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     return { method: 'POST', target: url.pathname + url.search, headers: { 'content-type': 'application/json', 'iumicash-signature': signature }, body };
   }
 
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s, port: info.port }));
-  });
+  const { port, close } = await serveFetch(app.fetch);
   baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -319,12 +317,10 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     failNext(target, status, body, contentType = 'text/plain') {
       failures[target].push({ status, body, contentType });
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        lost.release();
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
+    close: () => {
+      lost.release();
+      return close();
+    },
   };
 }
 

@@ -1,12 +1,11 @@
 // An offline MugglePay API on 127.0.0.1 (gateways.md §3): `token` header auth, create/get orders, token-echo callbacks.
 import { Hono, type Context } from 'hono';
-import { serve } from '@hono/node-server';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
 import { lostAnswers } from './lost-answer.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { formatAmount, parseAmount } from '../../src/protocol/amount.ts';
 
 export interface MugglePayFakeOptions {
@@ -196,9 +195,7 @@ export async function startMugglePayFake(options: MugglePayFakeOptions = {}): Pr
     return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   }
 
-  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s as Server, port: info.port }));
-  });
+  const { port, close } = await serveFetch(app.fetch);
   const baseUrl = `http://127.0.0.1:${port}/v1`;
 
   return {
@@ -213,11 +210,9 @@ export async function startMugglePayFake(options: MugglePayFakeOptions = {}): Pr
     requests,
     ordersFor: (orderId) => [...orders.values()].filter((o) => o.order.merchant_order_id === orderId).map((o) => o.order.order_id as string),
     loseNextCreate: lost.loseNext,
-    close: () =>
-      new Promise<void>((resolve) => {
-        lost.release();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: () => {
+      lost.release();
+      return close();
+    },
   };
 }

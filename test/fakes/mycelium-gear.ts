@@ -1,12 +1,13 @@
 // Fake Mycelium Gear (straight-server, gateways.md §1): signed order API, text/plain errors, signed GET callbacks.
 import { Hono, type Context } from 'hono';
-import { serve, type HttpBindings } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
 import { lostAnswers } from './lost-answer.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 
 // The fake signs and verifies on its own (not through the adapter's code), so a shared mistake cannot pass unseen.
 const sha512 = (text: string) => createHash('sha512').update(text, 'utf8').digest();
@@ -346,9 +347,7 @@ export async function startMyceliumGearFake(options: GearFakeOptions = {}): Prom
     });
   }
 
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s, port: info.port }));
-  });
+  const { port, close } = await serveFetch(app.fetch);
   const baseUrl = `http://127.0.0.1:${port}`;
   const wrongSecret = Array.from(randomBytes(64), (b) => BASE58[b % 58]).join('');
 
@@ -375,12 +374,10 @@ export async function startMyceliumGearFake(options: GearFakeOptions = {}): Prom
     },
     callback,
     sendCallback,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        lost.release();
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => {
+      lost.release();
+      return close();
+    },
   };
 }
 

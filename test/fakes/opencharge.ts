@@ -1,10 +1,11 @@
 // Fake Opencharge Merchant Gateway (opencharge.md §1.5, §3, §4, §5): signed /orders/checkout, sessions, signed transfer proofs.
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { serve, type HttpBindings } from '@hono/node-server';
+import type { HttpBindings } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer, RecordedRequest } from './types.ts';
 import { lostAnswers } from './lost-answer.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { NOW } from '../contract/gateway.contract.ts';
 import { AMOUNT_RE, formatAmount, fractionDigits, parseAmount } from '../../src/protocol/amount.ts';
 import { canonicalOrder, canonicalProof, canonicalRequest, canonicalResponse, type ProofForm } from '../../src/protocol/canonical.ts';
@@ -206,9 +207,7 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
   app.route('/closed', mgApi(new Map(), '/closed'));
   app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'Not found' } }, 404));
 
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s, port: info.port }));
-  });
+  const { port, close } = await serveFetch(app.fetch);
   origin = `http://127.0.0.1:${port}`;
   const baseUrl = `${origin}/opencharge`;
 
@@ -317,12 +316,10 @@ export async function startOpenchargeFake(options: OpenchargeFakeOptions = {}): 
       const cb = callback(reference);
       return fetch(new URL(cb.target, webhookUrlFor(reference)), { method: 'POST', headers: cb.headers, body: cb.body, redirect: 'manual' });
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        lost.release();
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    close: () => {
+      lost.release();
+      return close();
+    },
   };
 }
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { Hono } from 'hono';
-import { serve } from '@hono/node-server';
 import { coingate } from '../../src/gateways/coingate/index.ts';
 import { coinGateConfigFromEnv, type CoinGateConfig } from '../../src/gateways/coingate/settings.ts';
 import { STATUS_MAP, commonStatus } from '../../src/gateways/coingate/status.ts';
@@ -12,6 +11,7 @@ import { LOOKUP_MAX_PAGES, fromLookupResponse } from '../../src/gateways/coingat
 import type { CallbackRequest, ChargeOrder, CreateChargeInput, Gateway } from '../../src/gateways/types.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { NOW, contractDeps, gatewayContract, sampleOrder } from '../contract/gateway.contract.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { startCoinGateFake, type CoinGateFake } from '../fakes/coingate.ts';
 
 const FIXTURES = new URL('../fixtures/gateways/coingate/', import.meta.url);
@@ -474,9 +474,7 @@ describe('coingate callbacks', () => {
       const reply = gateway.callbackReply();
       return verdict.ok ? c.body(reply.body, reply.status as 200, { 'content-type': reply.contentType }) : c.text(verdict.reason, 400);
     });
-    const receiver = await new Promise<{ close(): void; port: number }>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ close: () => s.close(), port: info.port }));
-    });
+    const receiver = await serveFetch(app.fetch);
     const fake = await startCoinGateFake({ callbackFormat: 'json' });
     try {
       const g = coingate.create(config(fake.env), contractDeps());
@@ -495,7 +493,7 @@ describe('coingate callbacks', () => {
       expect(fetched.ok && fetched.value.status).toBe('overpaid');
     } finally {
       await fake.close();
-      receiver.close();
+      await receiver.close();
     }
   });
 });

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { createHmac } from 'node:crypto';
-import { serve } from '@hono/node-server';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { startIumiCashFake, type IumiCashFake } from '../fakes/iumicash.ts';
 import { iumicash, createIumiCash } from '../../src/gateways/iumicash/index.ts';
 import { iumiCashConfigFromEnv, type IumiCashConfig } from '../../src/gateways/iumicash/settings.ts';
@@ -411,19 +411,14 @@ describe('iumiCash against its fake', () => {
     reset();
     const g = make();
     const received: CallbackRequest[] = [];
-    const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-      const s = serve({
-        port: 0, hostname: '127.0.0.1',
-        fetch: async (req) => {
-          const url = new URL(req.url);
-          const cb: CallbackRequest = { method: req.method, target: url.pathname + url.search, headers: headersOf(req.headers), body: await req.text() };
-          received.push(cb);
-          const verdict = g.parseCallback(cb);
-          if (!verdict.ok) return new Response(verdict.reason, { status: 400 });
-          const reply = g.callbackReply();
-          return new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } });
-        },
-      }, (info) => resolve({ server: s, port: info.port }));
+    const { port, close } = await serveFetch(async (req) => {
+      const url = new URL(req.url);
+      const cb: CallbackRequest = { method: req.method, target: url.pathname + url.search, headers: headersOf(req.headers), body: await req.text() };
+      received.push(cb);
+      const verdict = g.parseCallback(cb);
+      if (!verdict.ok) return new Response(verdict.reason, { status: 400 });
+      const reply = g.callbackReply();
+      return new Response(reply.body, { status: reply.status, headers: { 'content-type': reply.contentType } });
     });
     try {
       const created = await g.createCharge({ order: sampleOrder(), callbackUrl: `http://127.0.0.1:${port}/opencharge/callbacks/iumicash?x=1`, callbackToken: 't', idempotencyKey: 'cb-e2e' });
@@ -436,7 +431,7 @@ describe('iumiCash against its fake', () => {
       expect(g.parseCallback(received[0]!)).toMatchObject({ ok: true, callback: { reference: created.value.reference, claimedStatus: 'completed' } });
       expect(fake.orders.get(created.value.reference)!.notified).toBe(true);
     } finally {
-      await new Promise((r) => server.close(r));
+      await close();
     }
   });
 });

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { Hono } from 'hono';
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import { contractDeps, gatewayContract, sampleOrder } from '../contract/gateway.contract.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { headersOf, startMugglePayFake, type MugglePayFake } from '../fakes/mugglepay.ts';
 import { mugglepay } from '../../src/gateways/mugglepay/index.ts';
 import { PRODUCTION_BASE_URL, type MugglePayConfig } from '../../src/gateways/mugglepay/settings.ts';
@@ -297,9 +296,7 @@ describe('mugglepay callbacks (§3.5)', () => {
       const reply = gw.callbackReply();
       return c.body(reply.body, reply.status as 200, { 'content-type': reply.contentType });
     });
-    const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s as Server, port: info.port }));
-    });
+    const { port, close } = await serveFetch(app.fetch);
     try {
       const created = await charge(gw, { order: sampleOrder(), callbackUrl: `http://127.0.0.1:${port}/opencharge/callbacks/mugglepay`, callbackToken: 'cb-secret-777' });
       if (!created.ok) throw new Error(created.error.message);
@@ -310,8 +307,7 @@ describe('mugglepay callbacks (§3.5)', () => {
       expect(seen[0]!.verdict).toEqual({ ok: true, callback: { reference: created.value.reference, token: 'cb-secret-777', claimedStatus: 'PAID' } });
       expect(JSON.parse(seen[0]!.body)).toHaveProperty(field, 'cb-secret-777');
     } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await close();
       await fake.close();
     }
   });

@@ -1,9 +1,9 @@
 // Mycelium Gear adapter: contract suite, signing vectors, status table, requests, responses, callbacks, redaction, settings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
+import { startServer } from '../helpers/http-server.ts';
 import { myceliumGear } from '../../src/gateways/mycelium-gear/index.ts';
 import { gearConfigFromEnv } from '../../src/gateways/mycelium-gear/settings.ts';
 import { STATUS_MAP, commonStatus, errorFor } from '../../src/gateways/mycelium-gear/status.ts';
@@ -464,17 +464,16 @@ describe('mycelium-gear callbacks (§1.8)', () => {
 
   it('verifies a callback the fake sends over HTTP, raw bytes and all, then the re-fetch shows the result', async () => {
     const received: CallbackRequest[] = [];
-    const sink: Server = createServer((req, res) => {
+    const sink = await startServer((req, res) => {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       received.push({ method: req.method ?? '', target: req.url ?? '', headers, body: '' });
       const reply = gw.callbackReply();
       res.writeHead(reply.status, { 'Content-Type': reply.contentType }).end(reply.body);
     });
-    await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
     const fake = await startMyceliumGearFake();
     try {
-      const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}/opencharge/callbacks/mycelium-gear?src=gear`;
+      const sinkUrl = `http://127.0.0.1:${sink.port}/opencharge/callbacks/mycelium-gear?src=gear`;
       const live = myceliumGear.create(myceliumGear.fromEnv(fake.env)!, contractDeps());
       const created = await live.createCharge(input(sampleOrder('ord_cb 1/ü'), sinkUrl));
       if (!created.ok) throw new Error(created.error.message);
@@ -490,7 +489,7 @@ describe('mycelium-gear callbacks (§1.8)', () => {
       expect(after.ok && after.value.status).toBe('paid');
     } finally {
       await fake.close();
-      await new Promise((r) => sink.close(r));
+      await sink.close();
     }
   });
 });

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { Hono } from 'hono';
-import { serve } from '@hono/node-server';
 import { gatewayContract, contractDeps, sampleOrder, NOW } from '../contract/gateway.contract.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { startOpenchargeFake, OPENCHARGE_FAKE_PUBLIC_KEY, CONTRACT_MERCHANT, ERRORS, type OpenchargeFake, type TransferProof } from '../fakes/opencharge.ts';
 import { openchargeGateway } from '../../src/gateways/opencharge/index.ts';
 import type { OpenchargeGatewayConfig } from '../../src/gateways/opencharge/settings.ts';
@@ -595,16 +595,6 @@ async function startReceiver() {
     const proof = (JSON.parse(body) as { proof: { txid: string } }).proof;
     return c.json({ status: 'accepted', txid: proof.txid });
   });
-  const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ server: s, port: info.port }));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    hits,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
-  };
+  const { origin, close } = await serveFetch(app.fetch);
+  return { url: origin, hits, close };
 }

@@ -1,34 +1,22 @@
 // The admin side of notifications: a delivery that failed is listed and can be sent again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { makeHarness, type Harness } from '../helpers/harness.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
 import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { createDeliveryWorker, unitRandom } from '../../src/notify/index.ts';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 const SHOP_SECRET = 'whsec_' + Buffer.from('a shop webhook secret for admin tests').toString('base64');
 let h: Harness;
-let server: Server;
-let answer = 500;
-const seen: string[] = [];
+let shop: WebhookReceiver;
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      seen.push(body);
-      res.writeHead(answer).end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: url, OC_WEBHOOK_SECRET: SHOP_SECRET }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+  shop = await startWebhookReceiver({ status: 500, body: '' });
+  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: shop.url, OC_WEBHOOK_SECRET: SHOP_SECRET }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
 });
 afterAll(async () => {
   await h.close();
-  await new Promise((r) => server.close(r));
+  await shop.close();
 });
 
 const admin = (path: string, method = 'GET', body?: unknown) =>
@@ -43,11 +31,12 @@ describe('failed deliveries through the admin API', () => {
     const failed = (await (await admin('/admin/deliveries?status=failed')).json()) as { deliveries: Array<{ id: string; orderId: string; eventType: string; attempts: number; lastStatus: number }> };
     expect(failed.deliveries).toEqual([expect.objectContaining({ orderId: created.order.id, eventType: 'order.created', attempts: 1, lastStatus: 500 })]);
 
-    answer = 200;
+    shop.reply.status = 200;
     const re = await admin(`/admin/deliveries/${failed.deliveries[0]!.id}/redeliver`, 'POST');
     expect(re.status).toBe(200);
     expect(((await re.json()) as { delivery: { status: string } }).delivery.status).toBe('pending');
     expect((await worker.runOnce()).succeeded).toBe(1);
+    const seen = shop.received.map((d) => d.body);
     expect(seen).toHaveLength(2);
     expect(seen[1]).toBe(seen[0]);
     const detail = (await (await admin(`/admin/orders/${created.order.id}`)).json()) as { deliveries: Array<{ status: string; attempts: number }> };

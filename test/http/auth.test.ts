@@ -1,9 +1,10 @@
 // PROFILE §2: every authentication rejection path, in check order, with its own test.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MERCHANT, STRANGER, makeHarness, type Harness } from '../helpers/harness.ts';
+import { expectError } from '../helpers/expect-error.ts';
 import { canonicalRequest, canonicalRequestView, canonicalResponse } from '../../src/protocol/canonical.ts';
 import { sha256Hex } from '../../src/protocol/hex.ts';
-import { listen } from '../conformance/serve.ts';
+import { serveFetch } from '../helpers/http-server.ts';
 import { verifyCanonical } from '../../src/protocol/signature.ts';
 import { parsePublicKey } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
@@ -15,14 +16,6 @@ beforeAll(async () => {
 afterAll(async () => h.close());
 
 const CAPS = '/opencharge/capabilities';
-
-async function expectError(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } };
-  expect(body.error.code).toBe(code);
-  expect(typeof body.error.message).toBe('string');
-  return body.error;
-}
 
 function without(headers: Record<string, string>, name: string) {
   const copy = { ...headers };
@@ -203,7 +196,7 @@ describe('INVALID_SIGNATURE explains itself', () => {
   });
 
   it('%7e signed, %7E sent: the received escape is reported verbatim (over a real socket, raw request-target)', async () => {
-    const server = await listen((req, env) => h.app.fetch(req, env));
+    const server = await serveFetch((req, env) => h.app.fetch(req, env));
     try {
       const path = '/opencharge/capabilities?ref=a%7Eb';
       const headers = h.headersFor('GET', '/opencharge/capabilities?ref=a%7eb', '');

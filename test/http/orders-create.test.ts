@@ -1,6 +1,7 @@
 // PROFILE §3: POST /orders/create — validation, pricing, idempotency, expiry, signatures, urls.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUER, ISSUER_OCID, MERCHANT, T0, makeHarness, type Harness } from '../helpers/harness.ts';
+import { expectError } from '../helpers/expect-error.ts';
 import { canonicalOrder } from '../../src/protocol/canonical.ts';
 import { verifyCanonical } from '../../src/protocol/signature.ts';
 import { parsePublicKey } from '../../src/protocol/keys.ts';
@@ -34,13 +35,6 @@ afterAll(async () => {
 
 const post = (hx: Harness, body: unknown, o?: Parameters<Harness['signed']>[3]) =>
   hx.signed('POST', PATH, typeof body === 'string' ? body : JSON.stringify(body), o);
-
-async function expectError(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  const body = (await res.json()) as { error: { code: string; message: string; details?: Record<string, unknown> } };
-  expect(body.error.code).toBe(code);
-  return body.error;
-}
 
 describe('POST /orders/create (PROFILE §3)', () => {
   it('creates and signs an order with the documented canonicalisation', async () => {

@@ -1,7 +1,7 @@
 // Signed requests from callers whose key must be looked up (PROFILE §5, §7): one fetch per OCID, nothing leaked.
 import { afterEach, describe, expect, it } from 'vitest';
 import { STRANGER, makeHarness, type Harness } from '../helpers/harness.ts';
-import { closeServers, startServer } from '../peers/http-server.ts';
+import { closeServers, startServer } from '../helpers/http-server.ts';
 
 const CAPS = '/opencharge/capabilities';
 let h: Harness | undefined;

@@ -1,6 +1,7 @@
 // PROFILE §4 / opencharge.md §5.3: POST /transfer/webhook — every rejection path, replays, races, late payments.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CALLER, ISSUER, ISSUER_OCID, STRANGER, T0, makeHarness, type Harness } from '../helpers/harness.ts';
+import { expectError } from '../helpers/expect-error.ts';
 import { makeProof } from '../helpers/proofs.ts';
 
 const HOOK = '/opencharge/transfer/webhook';
@@ -18,11 +19,6 @@ async function newOrder(body: Record<string, unknown> = {}): Promise<string> {
 
 const send = (payload: unknown, as: 'caller' | 'issuer' = 'issuer') =>
   h.signed('POST', HOOK, typeof payload === 'string' ? payload : JSON.stringify(payload), as === 'issuer' ? { ocid: ISSUER_OCID, key: ISSUER.priv } : undefined);
-
-async function expectError(res: Response, status: number, code: string) {
-  expect(res.status).toBe(status);
-  expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
-}
 
 const status = async (id: string) => (await (await h.app.request(`/opencharge/orders/${id}/status`)).json()) as Record<string, unknown>;
 

@@ -2,7 +2,7 @@
 // No test here sends a packet beyond loopback: refused literals never connect, and every injected DNS answer
 // lists the loopback test server first, so a missing check would show up as a connection to it, not as traffic out.
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServers, startServer, type Handler } from './http-server.ts';
+import { closeServers, startServer, type Handler } from '../helpers/http-server.ts';
 import { fetchPeerJson } from '../../src/peers/fetch-json.ts';
 import type { HostResolver } from '../../src/peers/address-policy.ts';
 

@@ -1,6 +1,6 @@
 // fetchMetadata against real 127.0.0.1 servers: key layouts, limits, timeouts and the URL policy.
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeServers, open, startServer, type Handler } from './http-server.ts';
+import { closeServers, open, startServer, type Handler } from '../helpers/http-server.ts';
 import { fetchMetadata, readMetadata, type MetadataResult } from '../../src/peers/metadata.ts';
 import { bytesToHex } from '../../src/protocol/hex.ts';
 import { secp } from '../../src/protocol/noble.ts';

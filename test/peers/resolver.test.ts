@@ -1,6 +1,6 @@
 // createPeerResolver against real 127.0.0.1 metadata and registry servers, with an injected clock.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { closeServers, startServer } from './http-server.ts';
+import { closeServers, startServer } from '../helpers/http-server.ts';
 import { createMemoryLogger } from '../../src/log.ts';
 import { createPeerResolver, type PeerResolverOptions } from '../../src/peers/resolver.ts';
 import type { KeyResolver, ResolveResult } from '../../src/peers/types.ts';

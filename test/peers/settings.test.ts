@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { closeServers, startServer } from './http-server.ts';
+import { closeServers, startServer } from '../helpers/http-server.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { buildDeps } from '../../src/deps.ts';
 import { createMemoryLogger } from '../../src/log.ts';
