@@ -1,6 +1,5 @@
 // `opencharge-merchant verify-payment` as a real process on the server's SQLite file, asking a fake issuer on
 // 127.0.0.1: a missed webhook recovered once (order.paid exactly once), and the refusals with their exit codes.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,7 +8,8 @@ import { createOrder } from '../../src/orders/create-order.ts';
 import { ISSUER_OCID, MERCHANT_OCID, makeHarness, type Harness } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { startFakeIssuer, type FakeIssuer } from '../fakes/issuer.ts';
-import { closeServers } from '../peers/http-server.ts';
+import { closeServers } from '../helpers/http-server.ts';
+import { runToExit } from '../helpers/serve-process.ts';
 
 const BIN = resolve(__dirname, '../../bin/opencharge-merchant.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'oc-verify-cli-'));
@@ -48,16 +48,9 @@ beforeEach(() => {
 });
 
 /** Runs the command to its end (asynchronously: the fake issuer lives in this process). */
-function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, 'verify-payment', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => done({ code, out, err }));
-  });
+async function cli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  const r = await runToExit({ argv: [process.execPath, BIN, 'verify-payment', ...args], env, cwd: dir });
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 async function order(): Promise<string> {

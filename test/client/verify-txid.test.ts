@@ -9,7 +9,7 @@ import { nobleBackend } from '../../src/protocol/noble.ts';
 import { ISSUER, ISSUER_OCID, MERCHANT, MERCHANT_OCID, T0 } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { startFakeIssuer, type FakeIssuer } from '../fakes/issuer.ts';
-import { closeServers } from '../peers/http-server.ts';
+import { closeServers } from '../helpers/http-server.ts';
 
 const TIMEOUT_MS = 300;
 let fake: FakeIssuer;

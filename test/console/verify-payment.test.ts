@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CALLER, CALLER_OCID, ISSUER_OCID } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { startFakeIssuer, type FakeIssuer } from '../fakes/issuer.ts';
-import { closeServers } from '../peers/http-server.ts';
+import { closeServers } from '../helpers/http-server.ts';
 import { makeConsole, unescape, type ConsoleHarness } from './console-harness.ts';
 
 let h: ConsoleHarness;

@@ -8,7 +8,7 @@ import { parsePublicKey } from '../../src/protocol/keys.ts';
 import { signCanonical, verifyCanonical } from '../../src/protocol/signature.ts';
 import type { PeerEntry } from '../../src/peers/index.ts';
 import { ISSUER, ISSUER_OCID, MERCHANT, STRANGER } from '../helpers/harness.ts';
-import { startServer } from '../peers/http-server.ts';
+import { startServer } from '../helpers/http-server.ts';
 
 export type IssuerMode =
   /** The recorded proof and signature, as the issuer stored them. */

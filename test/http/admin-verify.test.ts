@@ -5,7 +5,7 @@ import { ISSUER, ISSUER_OCID, MERCHANT_OCID, makeHarness, type Harness } from '.
 import { makeProof } from '../helpers/proofs.ts';
 import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { startFakeIssuer, type FakeIssuer } from '../fakes/issuer.ts';
-import { closeServers } from '../peers/http-server.ts';
+import { closeServers } from '../helpers/http-server.ts';
 
 const TOKEN = 'admin-token-0123456789abcdef';
 const TIMEOUT_MS = 300;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID, MERCHANT_OCID, makeHarness, type Harness } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { startFakeIssuer, type FakeIssuer, type IssuerMode } from '../fakes/issuer.ts';
-import { closeServers } from '../peers/http-server.ts';
+import { closeServers } from '../helpers/http-server.ts';
 
 const HOOK = '/opencharge/transfer/webhook';
 const FORM_A_REASON = 'a form-A proof must be delivered by its issuer';

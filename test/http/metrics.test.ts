@@ -4,7 +4,7 @@ import { register as globalRegistry } from 'prom-client';
 import { ADMIN_TOKEN, productionApp } from '../helpers/production-app.ts';
 import { CALLER, CALLER_OCID, ISSUER, ISSUER_OCID, STRANGER } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
-import { closeServers, startServer } from '../peers/http-server.ts';
+import { closeServers, startServer } from '../helpers/http-server.ts';
 import { startCoinGateFake, type CoinGateFake } from '../fakes/coingate.ts';
 import { loadConfig } from '../../src/config.ts';
 
