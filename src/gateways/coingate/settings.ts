@@ -1,4 +1,4 @@
-// CoinGate settings: OC_COINGATE_* parsed once with zod into a frozen config whose token never prints (gateways.md §2.1).
+// CoinGate settings: its OC settings parsed once with zod into a frozen config whose token never prints (gateways.md §2.1).
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { Secret, baseUrlSetting, parseSettings, setting, settingNames } from '../kit.ts';

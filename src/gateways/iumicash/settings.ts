@@ -1,4 +1,4 @@
-// iumiCash settings: OC_IUMICASH_* parsed once with zod into a frozen config whose client secret never prints (gateways.md §4.1-§4.2).
+// iumiCash settings: its OC settings parsed once with zod into a frozen config whose client secret never prints (gateways.md §4.1-§4.2).
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { Secret, baseUrlSetting, bothSet, parseSettings, settingNames } from '../kit.ts';

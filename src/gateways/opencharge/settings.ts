@@ -1,4 +1,4 @@
-// Opencharge Merchant Gateway settings: OC_MG_* parsed once with zod; no secret lives here, the merchant key stays in `deps.signer`.
+// Opencharge Merchant Gateway settings: its OC settings parsed once with zod; no secret lives here, the merchant key stays in `deps.signer`.
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { parseBaseUrl, parseSettings, setting, settingNames } from '../kit.ts';
