@@ -31,8 +31,15 @@ export function pgQueryClient(sql: postgres.Sql) {
 export async function pgLimiters(sql: postgres.Sql, tableName = RATE_LIMIT_TABLE): Promise<MakeLimiter> {
   const storeClient = pgQueryClient(sql);
   const base = { storeClient, storeType: 'client', tableName };
-  await new Promise<void>((resolve, reject) => {
-    new RateLimiterPostgres({ ...base, points: 1, duration: 1, clearExpiredByTimeout: false }, (err?: Error) => (err ? reject(err) : resolve()));
+  const create = () =>
+    new Promise<void>((resolve, reject) => {
+      new RateLimiterPostgres({ ...base, points: 1, duration: 1, clearExpiredByTimeout: false }, (err?: Error) => (err ? reject(err) : resolve()));
+    });
+  // Instances starting together race on CREATE TABLE IF NOT EXISTS (PostgreSQL answers "type … already exists"
+  // to the loser): the table is there then, so one more IF NOT EXISTS settles it.
+  await create().catch((err: Error & { code?: string }) => {
+    if (err.code === '23505' || err.code === '42P07' || /already exists/.test(err.message)) return create();
+    throw err;
   });
   return (spec) =>
     new RateLimiterPostgres({
