@@ -2,9 +2,9 @@
 // bound, ambiguous references, mismatches, late and second payments. Run inside the store's transaction.
 import { sameAmount } from '../protocol/amount.ts';
 import type { ProofForm } from '../protocol/canonical.ts';
-import type { OrderRecord, ProofDecision, ProofVoucher } from '../store/types.ts';
+import type { OrderRecord, ProofDecision, ProofVerdict, ProofVoucher } from '../store/types.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
-import { effectiveStatus } from './get-order.ts';
+import { decidePayment, type PaymentOutcome } from './decide-payment.ts';
 
 /** `details.reason` of a refused form-A relay (a public contract: exact text, then why the issuer did not confirm it). */
 export const FORM_A_REASON = 'a form-A proof must be delivered by its issuer';
@@ -47,6 +47,9 @@ export function timestampBounds(window: number, now: number, order?: Pick<OrderR
   return order ? { notBefore: order.createdAt - window, notAfter: now + window } : { notAfter: now + window };
 }
 
+/** A proof that matches its order: the verdict of each settlement outcome. */
+const VERDICT = { paid: 'accepted', already_paid: 'duplicate_order', late: 'late' } as const satisfies Record<Exclude<PaymentOutcome, 'mismatch'>, ProofVerdict>;
+
 export function decide(deps: OrderDeps, input: PolicyInput) {
   const { proof, now } = input;
   const base = { txid: proof.txid, issuer: proof.issuer, amount: proof.amount, currency: proof.currency };
@@ -61,30 +64,14 @@ export function decide(deps: OrderDeps, input: PolicyInput) {
     const bounds = timestampBounds(deps.config.timestampWindow, now, order);
     const outOfRange = proof.timestamp > bounds.notAfter || (bounds.notBefore !== undefined && proof.timestamp < bounds.notBefore);
     if (!order) return { verdict: outOfRange ? 'timestamp_out_of_range' : 'unmatched', outbox: [] };
-    const mismatch = (reason: string, expected: unknown): ProofDecision['outbox'] => [
-      outboxFor(deps, order.id, 'order.payment_mismatch', { orderId: order.id, ...base, reason, expected }),
-    ];
     // Never used as paidAt unchecked: a proof dated before the order existed, or in the future, pays nothing.
-    if (outOfRange)
-      return { verdict: 'timestamp_out_of_range', change: { from: order.status, paymentMismatch: true }, outbox: mismatch('timestamp_out_of_range', { ...bounds, timestamp: proof.timestamp }) };
-    if (proof.currency !== order.currency || !sameAmount(proof.amount, order.amount)) {
-      const verdict = proof.currency !== order.currency ? 'currency_mismatch' : 'amount_mismatch';
-      return { verdict, change: { from: order.status, paymentMismatch: true }, outbox: mismatch(verdict, { amount: order.amount, currency: order.currency }) };
-    }
-    const status = effectiveStatus(order, now);
-    const paidBase = { orderId: order.id, ...base };
-    if (status === 'pending') {
-      const change = { from: 'pending' as const, to: 'paid' as const, paidAt: proof.timestamp, txid: proof.txid };
-      return { verdict: 'accepted', change, outbox: [outboxFor(deps, order.id, 'order.paid', { ...paidBase, status: 'paid', paidAt: proof.timestamp })] };
-    }
-    if (status === 'paid') {
-      // A second payment for a paid order: the money moved, the merchant must see it.
-      const data = { ...paidBase, reason: 'already_paid', paidTxid: order.txid };
-      return { verdict: 'duplicate_order', change: { from: 'paid', paymentMismatch: true }, outbox: [outboxFor(deps, order.id, 'order.payment_mismatch', data)] };
-    }
-    // Expired or cancelled: store it, keep the status, flag paidLate (PROFILE §4).
-    const outbox = [outboxFor(deps, order.id, 'order.paid_late', { ...paidBase, status })];
-    if (order.status === 'pending') outbox.unshift(outboxFor(deps, order.id, 'order.expired', { orderId: order.id, status: 'expired' }));
-    return { verdict: 'late', change: { from: order.status, to: status, paidLate: true }, outbox };
+    const wrong: ProofVerdict | undefined = outOfRange
+      ? 'timestamp_out_of_range'
+      : proof.currency !== order.currency ? 'currency_mismatch' : !sameAmount(proof.amount, order.amount) ? 'amount_mismatch' : undefined;
+    const expected = outOfRange ? { ...bounds, timestamp: proof.timestamp } : { amount: order.amount, currency: order.currency };
+    const mismatch = wrong && { reason: wrong, expected };
+    const d = decidePayment(order, { txid: proof.txid, paidAt: proof.timestamp, facts: { orderId: order.id, ...base }, mismatch }, now);
+    const verdict = d.outcome === 'mismatch' ? wrong! : VERDICT[d.outcome];
+    return { verdict, change: d.change, outbox: d.events.map((e) => outboxFor(deps, order.id, e.type, e.data)) };
   };
 }

@@ -2,39 +2,30 @@
 import type { Charge } from '../gateways/types.ts';
 import type { ChargeRecord, OrderRecord, Outbox, OrderChange } from '../store/types.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
-import { effectiveStatus } from './get-order.ts';
+import { decidePayment } from './decide-payment.ts';
 
 export type SettleOutcome = 'unchanged' | 'updated';
 
-/** The pure policy: what a charge that just reached `status` means for its order, given the order's state. */
+/** What a charge that just reached `status` means for its order: the shared settlement rule (decide-payment.ts). */
 function decide(deps: OrderDeps, charge: ChargeRecord, fetched: Charge, now: number) {
   return (order: OrderRecord | undefined): { change?: OrderChange; outbox: Outbox[] } => {
     if (!order) return { outbox: [] };
     const txid = `${charge.gateway}:${charge.reference}`;
-    const base = { orderId: order.id, gateway: charge.gateway, reference: charge.reference, txid, gatewayStatus: fetched.gatewayStatus };
-    const received = fetched.status === 'paid' || fetched.status === 'overpaid';
-    if (fetched.status === 'underpaid') {
-      return {
-        change: { from: order.status, paymentMismatch: true },
-        outbox: [outboxFor(deps, order.id, 'order.payment_mismatch', { ...base, reason: 'underpaid', paidAmount: fetched.paidAmount })],
-      };
-    }
-    if (!received) return { outbox: [] };
-    const status = effectiveStatus(order, now);
-    if (status === 'pending') {
-      const outbox = [outboxFor(deps, order.id, 'order.paid', { ...base, status: 'paid', paidAt: now })];
-      if (fetched.status === 'overpaid') outbox.push(outboxFor(deps, order.id, 'order.payment_mismatch', { ...base, reason: 'overpaid', paidAmount: fetched.paidAmount }));
-      return { change: { from: 'pending', to: 'paid', paidAt: now, txid, paymentMismatch: fetched.status === 'overpaid' || undefined }, outbox };
-    }
-    if (status === 'paid') {
-      return {
-        change: { from: 'paid', paymentMismatch: true },
-        outbox: [outboxFor(deps, order.id, 'order.payment_mismatch', { ...base, reason: 'already_paid', paidTxid: order.txid })],
-      };
-    }
-    const outbox = [outboxFor(deps, order.id, 'order.paid_late', { ...base, status })];
-    if (order.status === 'pending') outbox.unshift(outboxFor(deps, order.id, 'order.expired', { orderId: order.id, status: 'expired' }));
-    return { change: { from: order.status, to: status, paidLate: true }, outbox };
+    const facts = { orderId: order.id, gateway: charge.gateway, reference: charge.reference, txid, gatewayStatus: fetched.gatewayStatus };
+    const underpaid = fetched.status === 'underpaid';
+    if (!underpaid && fetched.status !== 'paid' && fetched.status !== 'overpaid') return { outbox: [] };
+    const d = decidePayment(
+      order,
+      {
+        txid,
+        paidAt: now,
+        facts,
+        mismatch: underpaid ? { reason: 'underpaid', paidAmount: fetched.paidAmount } : undefined,
+        excess: fetched.status === 'overpaid' ? { reason: 'overpaid', paidAmount: fetched.paidAmount } : undefined,
+      },
+      now,
+    );
+    return { change: d.change, outbox: d.events.map((e) => outboxFor(deps, order.id, e.type, e.data)) };
   };
 }
 
