@@ -7,6 +7,7 @@ import { createClientAddress, runtimeSocketAddress, type SocketAddress } from '.
 import { countRequests } from './middleware/request-metrics.ts';
 import type { AppEnv } from './context.ts';
 import type { OrderDeps } from '../orders/deps.ts';
+import { storeReady } from '../orders/queries.ts';
 import { bytesToHex } from '../protocol/hex.ts';
 import { jsonText, notFound, onError } from './errors.ts';
 import { publicRoutes } from './routes/public.ts';
@@ -63,7 +64,7 @@ export function createApp(deps: OrderDeps, groups: RouteGroup[] = [], opts: AppO
   // Operations, outside the base path. HEAD is answered by the GET handlers.
   app.get('/healthz', () => jsonText('{"status":"ok"}', 200, { 'cache-control': 'no-store' }));
   app.get('/readyz', async () =>
-    (await deps.store.ping())
+    (await storeReady(deps))
       ? jsonText('{"status":"ready"}', 200, { 'cache-control': 'no-store' })
       : jsonText('{"status":"unavailable"}', 503, { 'cache-control': 'no-store' }),
   );

@@ -6,6 +6,7 @@ import { verifyCanonical } from '../../protocol/signature.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
+import { claimNonce } from '../../orders/nonce.ts';
 import { rateLimited } from './rate-limit.ts';
 
 export interface SignatureOptions {
@@ -65,7 +66,7 @@ export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): 
     if (wait !== undefined) return rateLimited(wait, `too many requests from OCID ${headers.ocidNumber}`);
     // 5. nonce, kept at least 2 × window
     const nonce = { ocid: headers.ocidNumber, nonce: headers.nonce, expiresAt: Number(headers.timestamp) + 2 * window };
-    if (!opts.deferNonce && !(await deps.store.insertNonce(nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
+    if (!opts.deferNonce && !(await claimNonce(deps, nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
     c.set('auth', { ocid: headers.ocidNumber, nonce, rawBody });
     await next();
   };

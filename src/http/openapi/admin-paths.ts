@@ -1,5 +1,5 @@
 // The merchant API under /admin (bearer token) and GET /metrics, as the server mounts them.
-import { DELIVERY_STATUSES, STATUSES } from '../routes/admin.ts';
+import { DELIVERY_STATUSES, ORDER_STATUSES } from '../../orders/queries.ts';
 import type { MetricsAccess } from '../routes/metrics.ts';
 import { error, jsonBody, jsonResponse, operation, pathParam, queryParam, type Json } from './operations.ts';
 
@@ -23,7 +23,7 @@ export function adminPaths(gateways: readonly string[]): Record<string, Json> {
         tags,
         auth: 'admin',
         parameters: [
-          queryParam('status', 'only orders in this status', { type: 'string', enum: [...STATUSES] }),
+          queryParam('status', 'only orders in this status', { type: 'string', enum: [...ORDER_STATUSES] }),
           queryParam('limit', 'page size', { type: 'integer', minimum: 1, maximum: 200, default: 50 }),
           queryParam('cursor', 'the `nextCursor` of the previous page', { type: 'string' }),
         ],

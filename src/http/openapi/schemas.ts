@@ -4,7 +4,7 @@ import { createOrderBody } from '../../orders/create-order.ts';
 import { webhookBody } from '../../orders/proof-shape.ts';
 import { recoverRequest } from '../../orders/recover-payment.ts';
 import { ERROR_STATUS, type ErrorCode } from '../../protocol/errors.ts';
-import { DELIVERY_STATUSES, STATUSES } from '../routes/admin.ts';
+import { DELIVERY_STATUSES, ORDER_STATUSES } from '../../orders/queries.ts';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -17,7 +17,7 @@ export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'output
 // Response shapes: nothing validates them at run time, so they are written once here (tests check real answers against them).
 const amount = z.string().regex(/^\d{1,18}(\.\d{1,18})?$/).describe('decimal string, never a float');
 const unix = z.number().int().describe('Unix seconds');
-const orderStatus = z.enum(STATUSES as [string, ...string[]]);
+const orderStatus = z.enum(ORDER_STATUSES as [string, ...string[]]);
 const signedOrder = z.object({
   order: z
     .object({ id: z.string(), ocid: z.number().int(), reference: z.string().optional(), amount, currency: z.string(), items: z.array(z.object({}).loose()).optional(), memo: z.string().optional(), createdAt: unix, expiresAt: unix, accepts: z.array(z.number().int()) })

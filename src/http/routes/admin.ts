@@ -2,18 +2,17 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
-import type { DeliveryStatus, OrderRecord, OrderStatus } from '../../store/types.ts';
+import type { OrderRecord } from '../../store/types.ts';
 import { createOrder } from '../../orders/create-order.ts';
 import { cancelOrder } from '../../orders/lifecycle.ts';
 import { payOrder } from '../../orders/pay-order.ts';
 import { recoverPayment, recoverRequest, type Recovered } from '../../orders/recover-payment.ts';
 import { effectiveStatus } from '../../orders/get-order.ts';
+import { merchantQr } from '../../orders/qr-text.ts';
+import { ORDER_STATUSES, decodeCursor, getOrderDetail, isDeliveryStatus, isOrderStatus, listDeliveries, listOrdersPage, redeliver } from '../../orders/queries.ts';
 import { requireAdmin } from '../middleware/admin-auth.ts';
 import { errorResponse, failureResponse } from '../errors.ts';
 import { parseJsonBody } from '../json-body.ts';
-
-export const STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'expired', 'cancelled'];
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'succeeded', 'failed'];
 
 export function orderSummary(o: OrderRecord, now: number) {
   return {
@@ -28,18 +27,6 @@ export function orderSummary(o: OrderRecord, now: number) {
     txid: o.txid,
     flags: { paidLate: o.paidLate, paymentMismatch: o.paymentMismatch },
   };
-}
-
-/** The documented merchant QR payload (opencharge.md §1.4), as the exact JSON text to encode. */
-export function merchantQr(deps: OrderDeps, o: Pick<OrderRecord, 'id' | 'expiresAt'>): string {
-  return JSON.stringify({ ocid: deps.merchant.ocid, order: `${deps.config.publicBaseUrl}/orders/${encodeURIComponent(o.id)}`, expiresAt: o.expiresAt });
-}
-
-/** The list cursor (admin API and console): the last row's seq, base64url. */
-export const encodeCursor = (seq: number) => Buffer.from(String(seq)).toString('base64url');
-export function decodeCursor(cursor: string): number | undefined {
-  const n = Number(Buffer.from(cursor, 'base64url').toString());
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 }
 
 const readJson = async (req: Request) => parseJsonBody(new Uint8Array(await req.arrayBuffer()));
@@ -64,29 +51,23 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
 
   app.get('/admin/orders', async (c) => {
     const status = c.req.query('status');
-    if (status !== undefined && !STATUSES.includes(status as OrderStatus))
-      return errorResponse('INVALID_REQUEST', `status must be one of ${STATUSES.join(', ')}`, { field: 'status' });
+    if (status !== undefined && !isOrderStatus(status))
+      return errorResponse('INVALID_REQUEST', `status must be one of ${ORDER_STATUSES.join(', ')}`, { field: 'status' });
     const limitText = c.req.query('limit') ?? '50';
     const limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > 200) return errorResponse('INVALID_REQUEST', 'limit must be 1-200', { field: 'limit' });
     const cursorText = c.req.query('cursor');
     const beforeSeq = cursorText === undefined ? undefined : decodeCursor(cursorText);
     if (cursorText !== undefined && beforeSeq === undefined) return errorResponse('INVALID_REQUEST', 'cursor is not valid', { field: 'cursor' });
-    const rows = await deps.store.listOrders({ status: status as OrderStatus | undefined, beforeSeq, limit: limit + 1 });
-    const page = rows.slice(0, limit);
+    const page = await listOrdersPage(deps, { status, beforeSeq, limit });
     const now = deps.now();
-    return c.json({ orders: page.map((o) => orderSummary(o, now)), nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.seq) : null });
+    return c.json({ orders: page.orders.map((o) => orderSummary(o, now)), nextCursor: page.nextCursor });
   });
 
   app.get('/admin/orders/:id', async (c) => {
-    const order = await deps.store.getOrder(c.req.param('id'));
-    if (!order) return errorResponse('ORDER_NOT_FOUND', 'Order not found');
-    const [proofs, events, deliveries, charges] = await Promise.all([
-      deps.store.listProofs(order.id),
-      deps.store.listEvents(order.id),
-      deps.store.listDeliveries({ orderId: order.id, limit: 200 }),
-      deps.store.listCharges(order.id),
-    ]);
+    const detail = await getOrderDetail(deps, c.req.param('id'));
+    if (!detail) return errorResponse('ORDER_NOT_FOUND', 'Order not found');
+    const { order, proofs, events, deliveries, charges } = detail;
     const signed = JSON.parse(order.responseBody) as Record<string, unknown>;
     return c.json({
       ...orderSummary(order, deps.now()),
@@ -126,14 +107,14 @@ export function adminRoutes(deps: OrderDeps): Hono<AppEnv> {
 
   app.get('/admin/deliveries', async (c) => {
     const status = c.req.query('status');
-    if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus))
+    if (status !== undefined && !isDeliveryStatus(status))
       return errorResponse('INVALID_REQUEST', 'status must be pending, succeeded or failed', { field: 'status' });
-    const rows = await deps.store.listDeliveries({ status: status as DeliveryStatus | undefined, limit: 200 });
+    const rows = await listDeliveries(deps, status);
     return c.json({ deliveries: rows.map(({ event, ...d }) => ({ ...d, eventType: event.type, orderId: event.orderId })) });
   });
 
   app.post('/admin/deliveries/:id/redeliver', async (c) => {
-    const d = await deps.store.redeliver(c.req.param('id'), deps.now());
+    const d = await redeliver(deps, c.req.param('id'));
     return d ? c.json({ delivery: d }) : errorResponse('NOT_FOUND', 'no such delivery');
   });
   return app;

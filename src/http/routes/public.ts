@@ -4,6 +4,7 @@ import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
 import { buildMetadata } from '../../orders/metadata.ts';
 import { statusBody } from '../../orders/get-order.ts';
+import { getOrder } from '../../orders/queries.ts';
 import { errorResponse, jsonText } from '../errors.ts';
 
 export function publicRoutes(deps: OrderDeps): Hono<AppEnv> {
@@ -16,12 +17,12 @@ export function publicRoutes(deps: OrderDeps): Hono<AppEnv> {
     inventory ? jsonText(inventory) : errorResponse('CAPABILITY_NOT_SUPPORTED', 'this merchant publishes no inventory'),
   );
   app.get('/orders/:id/status', async (c) => {
-    const order = await deps.store.getOrder(c.req.param('id'));
+    const order = await getOrder(deps, c.req.param('id'));
     if (!order) return errorResponse('ORDER_NOT_FOUND', 'Order not found');
     return jsonText(statusBody(order, deps.now()), 200, { 'cache-control': 'no-store' });
   });
   app.get('/orders/:id', async (c) => {
-    const order = await deps.store.getOrder(c.req.param('id'));
+    const order = await getOrder(deps, c.req.param('id'));
     if (!order) return errorResponse('ORDER_NOT_FOUND', 'Order not found');
     return jsonText(order.responseBody);
   });

@@ -5,6 +5,7 @@ import type { OrderDeps } from '../../orders/deps.ts';
 import { buildCapabilities } from '../../orders/metadata.ts';
 import { createOrder } from '../../orders/create-order.ts';
 import { acceptTransfer } from '../../orders/accept-transfer.ts';
+import { claimNonce } from '../../orders/nonce.ts';
 import { requireSignature } from '../middleware/signature.ts';
 import { signResponses } from '../middleware/sign-response.ts';
 import { errorResponse, failureResponse, jsonText } from '../errors.ts';
@@ -28,7 +29,7 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
     const auth = c.get('auth');
     const body = parseJsonBody(auth.rawBody);
     if (!body.ok) {
-      if (!(await deps.store.insertNonce(auth.nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
+      if (!(await claimNonce(deps, auth.nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
       return body.response;
     }
     const res = await createOrder(deps, { callerOcid: auth.ocid, body: body.value, nonce: auth.nonce });

@@ -4,11 +4,7 @@ import type { OrderDeps } from '../../../orders/deps.ts';
 import type { ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
 import { QrFigure, qrSvg } from './qr.tsx';
-
-/** The documented inventory QR payload (opencharge.md §1.4), as the exact JSON text to encode. */
-export function inventoryQr(deps: OrderDeps): string {
-  return JSON.stringify({ ocid: deps.merchant.ocid, inventory: `${deps.config.publicBaseUrl}/inventory` });
-}
+import { inventoryQr } from '../../../orders/qr-text.ts';
 
 export function kioskRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { OrderDeps } from '../../../orders/deps.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
+import { getOrder } from '../../../orders/queries.ts';
 import type { ConsoleEnv } from './env.ts';
 import { AMOUNT_LABEL, STATUS_LABEL } from './format.tsx';
 
@@ -10,7 +11,7 @@ export const liveStatusUrl = (id: string) => `/console/api/orders/${encodeURICom
 export function liveRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   app.get('/console/api/orders/:id/status', async (c) => {
-    const o = await deps.store.getOrder(c.req.param('id'));
+    const o = await getOrder(deps, c.req.param('id'));
     if (!o) return c.json({ error: { code: 'ORDER_NOT_FOUND', message: 'Order not found' } }, 404);
     const now = deps.now();
     return c.json({

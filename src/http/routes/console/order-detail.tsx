@@ -9,9 +9,8 @@ import { acceptsOf } from '../../../orders/settle-proof.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
 import { ERROR_STATUS } from '../../../protocol/errors.ts';
 import type { OrderRecord } from '../../../store/types.ts';
-import { isMarked } from '../../../store/test-mark.ts';
-import { KIT_MARK } from '../../../conformance/marker.ts';
-import { merchantQr } from '../admin.ts';
+import { getOrder, isTestOrder, orderHistory, redeliver } from '../../../orders/queries.ts';
+import { merchantQr } from '../../../orders/qr-text.ts';
 import type { ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
 import { CsrfForm, Message } from './layout.tsx';
@@ -55,12 +54,7 @@ export const orderNotFound = (c: Context<ConsoleEnv>) =>
 const detailHref = (id: string, notice?: string) => `/console/orders/${encodeURIComponent(id)}${notice ? `?notice=${notice}` : ''}`;
 
 async function detail(deps: OrderDeps, c: Context<ConsoleEnv>, o: OrderRecord, status: number, error?: string) {
-  const [proofs, events, deliveries, charges] = await Promise.all([
-    deps.store.listProofs(o.id),
-    deps.store.listEvents(o.id),
-    deps.store.listDeliveries({ orderId: o.id, limit: 200 }),
-    deps.store.listCharges(o.id),
-  ]);
+  const { proofs, events, deliveries, charges } = await orderHistory(deps, o);
   const st = effectiveStatus(o, deps.now());
   const csrf = c.get('session').csrf;
   const notice = NOTICES[c.req.query('notice') ?? ''];
@@ -72,7 +66,7 @@ async function detail(deps: OrderDeps, c: Context<ConsoleEnv>, o: OrderRecord, s
       </h1>
       {notice && <p class="notice">{notice}</p>}
       {error && <p class="error" role="alert">{error}</p>}
-      <Summary o={o} status={st} test={isMarked(o, KIT_MARK)} />
+      <Summary o={o} status={st} test={isTestOrder(o)} />
       <Payment o={o} proofs={proofs} charges={charges} />
       <section id="actions" class="card">
         <h2>Actions</h2>
@@ -122,7 +116,7 @@ async function detail(deps: OrderDeps, c: Context<ConsoleEnv>, o: OrderRecord, s
 export function orderDetailRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
   const app = new Hono<ConsoleEnv>();
   app.get('/console/orders/:id', async (c) => {
-    const o = await deps.store.getOrder(c.req.param('id'));
+    const o = await getOrder(deps, c.req.param('id'));
     return o ? detail(deps, c, o, 200) : orderNotFound(c);
   });
 
@@ -130,25 +124,25 @@ export function orderDetailRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
     const id = c.req.param('id');
     const res = await cancelOrder(deps, id);
     if (res.ok) return c.redirect((await c.req.parseBody()).back === 'pos' ? `/console/pos/${encodeURIComponent(id)}` : detailHref(id, 'cancelled'), 303);
-    const o = await deps.store.getOrder(id);
+    const o = await getOrder(deps, id);
     return o ? detail(deps, c, o, ERROR_STATUS[res.code], res.message) : orderNotFound(c);
   });
 
   app.post('/console/orders/:id/verify', async (c) => {
-    const o = await deps.store.getOrder(c.req.param('id'));
+    const o = await getOrder(deps, c.req.param('id'));
     if (!o) return orderNotFound(c);
     const form = await c.req.parseBody();
     const parsed = recoverRequest.safeParse({ issuer: /^\d{1,16}$/.test(String(form.issuer)) ? Number(form.issuer) : form.issuer, txid: form.txid });
     if (!parsed.success) return detail(deps, c, o, 400, `Check the form: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
     const res = await recoverPayment(deps, { ...parsed.data, orderId: o.id });
     if (res.ok) return c.redirect(detailHref(o.id, res.value.repeat ? 'verified-again' : 'verified'), 303);
-    return detail(deps, c, (await deps.store.getOrder(o.id)) ?? o, ERROR_STATUS[res.code], res.message);
+    return detail(deps, c, (await getOrder(deps, o.id)) ?? o, ERROR_STATUS[res.code], res.message);
   });
 
   app.post('/console/deliveries/:id/redeliver', async (c) => {
     const order = (await c.req.parseBody()).order;
-    const d = await deps.store.redeliver(c.req.param('id'), deps.now());
-    const o = typeof order === 'string' ? await deps.store.getOrder(order) : undefined;
+    const d = await redeliver(deps, c.req.param('id'));
+    const o = typeof order === 'string' ? await getOrder(deps, order) : undefined;
     if (!d) return o ? detail(deps, c, o, 404, 'There is no such delivery.') : orderNotFound(c);
     return c.redirect(o ? detailHref(o.id, 'redelivered') : '/console/orders', 303);
   });

@@ -3,11 +3,9 @@ import { Hono } from 'hono';
 import type { OrderDeps } from '../../../orders/deps.ts';
 import type { OrderRecord, OrderStatus } from '../../../store/types.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
-import { isMarked } from '../../../store/test-mark.ts';
-import { KIT_MARK } from '../../../conformance/marker.ts';
+import { ORDER_STATUSES, decodeCursor, isOrderStatus, isTestOrder, listOrdersPage } from '../../../orders/queries.ts';
 import type { ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
-import { STATUSES, decodeCursor, encodeCursor } from '../admin.ts';
 import { Badge, Flags, Time } from './format.tsx';
 import { orderFacts } from './order-facts.ts';
 
@@ -47,7 +45,7 @@ function OrderRow(p: { o: OrderRecord; now: number }) {
       </td>
       <td class="num amount">{`${p.o.amount} ${p.o.currency}`}</td>
       <td class="order-status">
-        <Badge text={status} /> <Flags o={p.o} /> {isMarked(p.o, KIT_MARK) && <Badge text="test order" kind="test" />}
+        <Badge text={status} /> <Flags o={p.o} /> {isTestOrder(p.o) && <Badge text="test order" kind="test" />}
       </td>
       <td class="when"><Time bare t={p.o.createdAt} /></td>
       <td class="when"><Time bare t={p.o.paidAt} /></td>
@@ -67,7 +65,7 @@ function Filters(p: { s: ListState }) {
           <label for="status">Status</label>
           <select id="status" name="status">
             <option value="">All</option>
-            {STATUSES.map((s) => (
+            {ORDER_STATUSES.map((s) => (
               <option value={s} selected={s === p.s.status}>
                 {s}
               </option>
@@ -81,7 +79,7 @@ function Filters(p: { s: ListState }) {
       </div>
       <p class="chips">
         <a href={listHref({ ...p.s, status: undefined })}>All</a>
-        {STATUSES.map((s) => (
+        {ORDER_STATUSES.map((s) => (
           <a href={listHref({ ...p.s, status: s })}>{s}</a>
         ))}
       </p>
@@ -118,12 +116,12 @@ export function ordersRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
     const statusText = c.req.query('status') || undefined;
     const limitNum = Number(c.req.query('limit') ?? PAGE);
     const s: ListState = {
-      status: STATUSES.includes(statusText as OrderStatus) ? (statusText as OrderStatus) : undefined,
+      status: isOrderStatus(statusText) ? statusText : undefined,
       q: (c.req.query('q') ?? '').trim(),
       tests: c.req.query('tests') === '1',
       limit: Number.isInteger(limitNum) && limitNum >= 1 && limitNum <= 200 ? limitNum : PAGE,
     };
-    const hide = s.tests ? undefined : KIT_MARK;
+    const hide = !s.tests;
     const hiddenNote = hide && (
       <>
         Test orders (conformance kit) are hidden: <a href={listHref({ ...s, tests: true })}>show test orders</a>.
@@ -141,12 +139,8 @@ export function ordersRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
     }
     const cursor = s.q ? undefined : c.req.query('cursor');
     const beforeSeq = cursor ? decodeCursor(cursor) : undefined;
-    const rows = s.q
-      ? await deps.store.searchOrders({ text: s.q, status: s.status, hide, limit: s.limit + 1 })
-      : await deps.store.listOrders({ status: s.status, beforeSeq, hide, limit: s.limit + 1 });
-    const page = rows.slice(0, s.limit);
-    const more = rows.length > s.limit;
-    const next = more && !s.q ? encodeCursor(page.at(-1)!.seq) : undefined;
+    const { orders: page, more, nextCursor } = await listOrdersPage(deps, { text: s.q, status: s.status, beforeSeq, hideTests: hide, limit: s.limit });
+    const next = nextCursor ?? undefined;
     const empty = s.q ? (
       <p class="card muted">
         No orders match “{printable(s.q)}”{s.status ? ` among ${s.status} orders` : ''}

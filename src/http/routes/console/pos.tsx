@@ -7,7 +7,8 @@ import { effectiveStatus } from '../../../orders/get-order.ts';
 import { newId } from '../../../orders/ids.ts';
 import { ERROR_STATUS } from '../../../protocol/errors.ts';
 import type { OrderRecord } from '../../../store/types.ts';
-import { merchantQr } from '../admin.ts';
+import { merchantQr } from '../../../orders/qr-text.ts';
+import { getOrder, listCharges } from '../../../orders/queries.ts';
 import type { ConsoleEnv } from './env.ts';
 import { renderPage } from './render.tsx';
 import { PosForm, type PosFormValues } from './pos-form.tsx';
@@ -49,7 +50,7 @@ function orderBody(deps: OrderDeps, form: Record<string, unknown>): { values: Po
 async function saleView(deps: OrderDeps, c: Context<ConsoleEnv>, order: OrderRecord, status: number, error?: string) {
   const now = deps.now();
   const text = merchantQr(deps, order);
-  const charges = await deps.store.listCharges(order.id);
+  const charges = await listCharges(deps, order.id);
   const body = (
     <Sale
       csrf={c.get('session').csrf}
@@ -83,7 +84,7 @@ export function posRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
   });
 
   app.get('/console/pos/:id', async (c) => {
-    const order = await deps.store.getOrder(c.req.param('id'));
+    const order = await getOrder(deps, c.req.param('id'));
     return order ? saleView(deps, c, order, 200) : orderNotFound(c);
   });
 
@@ -91,7 +92,7 @@ export function posRoutes(deps: OrderDeps): Hono<ConsoleEnv> {
     const id = c.req.param('id');
     const res = await payOrder(deps, id, (await c.req.parseBody()).gateway);
     if (res.ok) return c.redirect(`/console/pos/${encodeURIComponent(id)}#pay-${res.value.gateway}`, 303);
-    const order = await deps.store.getOrder(id);
+    const order = await getOrder(deps, id);
     return order ? saleView(deps, c, order, ERROR_STATUS[res.code], res.message) : orderNotFound(c);
   });
   return app;
