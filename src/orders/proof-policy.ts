@@ -1,5 +1,5 @@
 // The pure settlement policy for a verified transfer proof (PROFILE §4): who vouches for `to`, the timestamp
-// bound, ambiguous references, mismatches, late and second payments. Run inside the store's transaction.
+// bound, ambiguous references and mismatches; paid, late and second payments by decidePayment. Run inside the store's transaction.
 import { sameAmount } from '../protocol/amount.ts';
 import type { ProofForm } from '../protocol/canonical.ts';
 import type { OrderRecord, ProofDecision, ProofVerdict, ProofVoucher } from '../store/types.ts';
