@@ -6,7 +6,8 @@ import type { OrderDeps } from './orders/deps.ts';
 import type { Store } from './store/types.ts';
 import { selectBackend } from './crypto/select.ts';
 import { resolveIdentity, type Identity } from './identity.ts';
-import { createPeerResolver, loadPeersFile } from './peers/index.ts';
+import { createPeerResolver, loadPeersFile, type PeerResolverOptions } from './peers/index.ts';
+import type { CryptoBackend } from './protocol/backend.ts';
 import { loadInventoryFile } from './orders/inventory.ts';
 import { enabledGateways } from './gateways/registry.ts';
 import { createSigner } from './client/signer.ts';
@@ -24,6 +25,12 @@ export interface Effects {
   cwd: string;
   /** Limits in a store shared by every instance (PostgreSQL); in memory when absent. */
   limits?: RateLimits;
+  /** Test seams (production passes none): a secp256k1 backend instead of OC_CRYPTO's choice, */
+  backend?: CryptoBackend;
+  /** resolver settings on top of the configured ones (a registry, a DNS resolver), */
+  resolver?: Partial<PeerResolverOptions>;
+  /** and the bound of an issuer's /verify call (default 5000 ms). */
+  verifyTimeoutMs?: number;
 }
 
 export interface BuiltDeps {
@@ -34,7 +41,7 @@ export interface BuiltDeps {
 
 /** Opening the store is the caller's job (it differs per runtime); everything else is built here. */
 export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps {
-  const { backend, note } = selectBackend(config.crypto);
+  const { backend, note } = fx.backend ? { backend: fx.backend, note: `${fx.backend.name} (injected)` } : selectBackend(config.crypto);
   const identity = resolveIdentity(config, backend, fx.cwd);
   // Relative paths are relative to the working directory the server was started in (like OC_PRIVATE_KEY_FILE).
   const peers = identity.peersFile ? loadPeersFile(resolve(fx.cwd, identity.peersFile)) : [];
@@ -47,6 +54,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     registryUrl: config.registryUrl,
     negativeTtlSeconds: config.peerNegativeTtl,
     onKeyCache: (result) => metrics.keyCache.inc({ result }),
+    ...fx.resolver,
   });
   const inventory = config.inventoryFile ? loadInventoryFile(resolve(fx.cwd, config.inventoryFile), identity.ocid) : undefined;
   const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });
@@ -57,7 +65,7 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
     backend,
     merchant: { ocid: identity.ocid, privateKey: identity.privateKey, publicKeyHex: identity.publicKeyHex, accepts: identity.accepts },
     resolver,
-    issuers: createIssuerVerifier({ resolver, signer, backend, log: fx.log, allowHttp: config.allowHttpPeers }),
+    issuers: createIssuerVerifier({ resolver, signer, backend, log: fx.log, allowHttp: config.allowHttpPeers, timeoutMs: fx.verifyTimeoutMs, resolveHost: fx.resolver?.resolveHost }),
     inventory,
     gateways: countGatewayCalls(gateways, metrics),
     limits: fx.limits ?? createRateLimits(config),

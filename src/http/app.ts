@@ -1,4 +1,4 @@
-// createApp(deps): the whole HTTP surface, runtime-neutral (Node, Bun and tests use the same app).
+// createApp(deps): the whole HTTP surface (every route group), runtime-neutral (Node, Bun and tests use the same app).
 import { Hono } from 'hono';
 import { limitBody } from './middleware/body-limit.ts';
 import { closeUnreadBodies } from './middleware/connection-close.ts';
@@ -12,22 +12,40 @@ import { bytesToHex } from '../protocol/hex.ts';
 import { jsonText, notFound, onError } from './errors.ts';
 import { publicRoutes } from './routes/public.ts';
 import { signedRoutes, SIGNED_PATHS } from './routes/signed.ts';
+import { adminRoutes } from './routes/admin.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
+import { consoleRoutes } from './routes/console/index.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { openapiRoutes } from './routes/openapi.ts';
 
 /** A path longer than this is cut in the access line (a client controls it). */
 const MAX_LOGGED_PATH = 256;
 
-/** Extra route groups mounted by later layers (webhook, admin, callbacks) without touching this file's callers. */
+/** A route group mounted under the base path (OC_BASE_PATH) or at the root. */
 export type RouteGroup = { path: 'base' | 'root'; app: Hono<AppEnv> };
 
 export interface AppOptions {
   /** Where the socket peer's address comes from: the runtime's env by default; tests may inject one. */
   socketAddress?: SocketAddress;
+  /** Tests only: probe routes mounted after every real one, behind the same middleware. Production passes none. */
+  probes?: (deps: OrderDeps) => RouteGroup[];
+}
+
+/** Every route group of the server, in mounting order: the protocol routes are mounted before these. */
+function routeGroups(deps: OrderDeps): RouteGroup[] {
+  return [
+    { path: 'root', app: adminRoutes(deps) },
+    { path: 'base', app: callbackRoutes(deps) },
+    { path: 'root', app: consoleRoutes(deps) },
+    { path: 'root', app: metricsRoutes(deps) },
+    { path: 'base', app: openapiRoutes(deps) },
+  ];
 }
 
 /** Probes of an orchestrator, outside the per-address limit. */
 const OPS_PATHS = new Set(['/healthz', '/readyz']);
 
-export function createApp(deps: OrderDeps, groups: RouteGroup[] = [], opts: AppOptions = {}): Hono<AppEnv> {
+export function createApp(deps: OrderDeps, opts: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use('*', countRequests(deps.metrics)); // first: it times and counts every answer, 413s and 404s included
   // Request ids correlate an INTERNAL answer with its log lines: a random per-process prefix and a counter.
@@ -69,6 +87,7 @@ export function createApp(deps: OrderDeps, groups: RouteGroup[] = [], opts: AppO
       : jsonText('{"status":"unavailable"}', 503, { 'cache-control': 'no-store' }),
   );
 
+  const groups = [...routeGroups(deps), ...(opts.probes?.(deps) ?? [])];
   const base = new Hono<AppEnv>();
   base.route('/', publicRoutes(deps));
   base.route('/', signedRoutes(deps));

@@ -1,9 +1,9 @@
 // The delivery worker: claims due deliveries under a lease, POSTs signed notifications, records each outcome.
 import type { Logger } from '../log.ts';
+import { createScheduler, type Scheduler } from '../scheduler.ts';
 import type { DeliveryRecord, EventRecord, Store } from '../store/types.ts';
 import { scrub, webhookBody } from './body.ts';
 import { drain } from './drain.ts';
-import { createLoop } from './loop.ts';
 import { postOnce, type PostResult } from './post.ts';
 import { nextAttempt } from './schedule.ts';
 import { createWebhookSigner } from './sign.ts';
@@ -43,6 +43,7 @@ export interface RunResult {
 export interface DeliveryWorker {
   /** Delivers everything due (payment outcomes first), `concurrency` at a time, until nothing is due or stop(). */
   runOnce(): Promise<RunResult>;
+  /** Runs runOnce every intervalMs on its own (the server instead runs runOnce as a task of its one scheduler). */
   start(intervalMs: number): void;
   /** Ends the loop: runs (the one in flight, or later ones) claim nothing more until start(); in-flight attempts are recorded. */
   stop(): Promise<void>;
@@ -152,16 +153,20 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
     return { attempted: outcomes.length, succeeded: count('succeeded'), failed: count('failed'), retried: count('retried') };
   }
 
-  const loop = createLoop('webhook delivery', runOnce, log);
+  let own: Scheduler | undefined;
   return {
     runOnce,
     start(intervalMs) {
+      if (own) throw new Error('webhook delivery: already started');
       stopping = false;
-      loop.start(intervalMs);
+      own = createScheduler([{ name: 'webhook delivery', everySeconds: intervalMs / 1000, run: runOnce }], log);
+      own.start();
     },
     async stop() {
       stopping = true; // a run in flight claims nothing more; its attempts finish and are recorded
-      await loop.stop();
+      const running = own;
+      own = undefined;
+      await running?.stop();
     },
   };
 }

@@ -1,51 +1,33 @@
-// Periodic work started with the server: nonce purge (and later sweeps); stopped cleanly on shutdown.
+// Every periodic task the server runs, built from its deps: one list, run by the one scheduler (src/scheduler.ts).
 import type { OrderDeps } from '../orders/deps.ts';
+import type { Task } from '../scheduler.ts';
+import { reconcileCharges } from '../orders/reconcile-charges.ts';
+import { sweepExpired } from '../orders/lifecycle.ts';
+import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
 
-export interface Task {
-  name: string;
-  everySeconds: number;
-  run: () => Promise<unknown>;
-  /** Asks a long run to wrap up (finish what it started, take nothing new) before shutdown waits for it. */
-  stop?: () => Promise<void>;
-}
+export type { Task } from '../scheduler.ts';
 
-export interface Background {
-  stop(): Promise<void>;
-}
-
-/** Runs each task on its own interval, never overlapping itself; errors are logged, not fatal. */
-export function startBackground(deps: OrderDeps, tasks: Task[]): Background {
-  const timers: NodeJS.Timeout[] = [];
-  const running = new Set<Promise<unknown>>();
-  let stopped = false;
-  for (const task of tasks) {
-    let busy = false;
-    const tick = () => {
-      if (busy || stopped) return;
-      busy = true;
-      const p = task
-        .run()
-        .catch((err: unknown) => deps.log.error(`${task.name} failed`, { error: err instanceof Error ? err.message : String(err) }))
-        .finally(() => {
-          busy = false;
-          running.delete(p);
-        });
-      running.add(p);
-    };
-    const t = setInterval(tick, task.everySeconds * 1000);
-    t.unref();
-    timers.push(t);
-    queueMicrotask(tick);
+/** Nonce purge, expiry sweep, charge reconciliation (with a gateway), webhook delivery (with a webhook URL), sending through `fetch`. */
+export function backgroundTasks(deps: OrderDeps, fetch: typeof globalThis.fetch): Task[] {
+  const tasks: Task[] = [
+    { name: 'nonce purge', everySeconds: 60, run: () => deps.store.purgeNonces(deps.now()) },
+    { name: 'expiry sweep', everySeconds: deps.config.sweepInterval, run: () => sweepExpired(deps) },
+  ];
+  if (deps.gateways.size > 0) tasks.push({ name: 'charge reconciliation', everySeconds: 60, run: () => reconcileCharges(deps, { limit: 20, pauseMs: 250 }) });
+  if (deps.config.webhookUrl && deps.config.webhookSecrets.length > 0) {
+    const worker = createDeliveryWorker({
+      store: deps.store,
+      fetch,
+      now: deps.now,
+      random: unitRandom(deps.randomBytes),
+      log: deps.log,
+      secrets: deps.config.webhookSecrets,
+      schedule: deps.config.webhookSchedule,
+      concurrency: deps.config.webhookConcurrency,
+      onOutcome: (outcome) => deps.metrics.webhookDeliveries.inc({ outcome }),
+    });
+    // Each run drains everything due; the interval is only how soon an idle worker looks again.
+    tasks.push({ name: 'notification delivery', everySeconds: 2, run: () => worker.runOnce(), stop: () => worker.stop() });
   }
-  return {
-    async stop() {
-      stopped = true;
-      for (const t of timers) clearInterval(t);
-      await Promise.allSettled([...tasks.map((t) => t.stop?.()), ...running]);
-    },
-  };
-}
-
-export function coreTasks(deps: OrderDeps): Task[] {
-  return [{ name: 'nonce purge', everySeconds: 60, run: () => deps.store.purgeNonces(deps.now()) }];
+  return tasks;
 }

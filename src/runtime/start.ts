@@ -1,12 +1,9 @@
-// What every runtime entry shares: config → store → listen → deps → app, the banner, background tasks, clean close.
-import { createApp } from '../http/app.ts';
-import { buildDeps } from '../deps.ts';
+// What every runtime entry shares: config → store → listen → assembleServer (deps, app, scheduler), the banner, clean close.
+import { assembleServer, type Server } from '../assemble.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { loadConfigFromEnv } from './config-file.ts';
 import { checkListenHost, listenError } from './listen-errors.ts';
 import { boundConfig, type Config } from '../config.ts';
-import { startBackground, coreTasks } from './background.ts';
-import { extraRouteGroups, extraTasks } from './extensions.ts';
 import type { OrderDeps } from '../orders/deps.ts';
 import type { OpenOptions } from '../store/open.ts';
 import type { Store } from '../store/types.ts';
@@ -84,9 +81,10 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
     throw err;
   }
   const config = boundConfig(loaded, listener.port);
-  let built;
+  let built: Server;
   try {
-    built = buildDeps(config, store, {
+    built = assembleServer(config, {
+      store,
       fetch: globalThis.fetch,
       now: () => Math.floor(Date.now() / 1000),
       randomBytes: pooledRandomBytes(),
@@ -100,11 +98,11 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
     await store.close();
     throw err;
   }
-  const { deps, identity, backendNote } = built;
-  handle = createApp(deps, extraRouteGroups(deps)).fetch;
+  const { deps, identity, backendNote, app, scheduler } = built;
+  handle = app.fetch;
   const { port } = listener;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  const background = startBackground(deps, [...coreTasks(deps), ...extraTasks(deps)]);
+  scheduler.start();
 
   for (const note of identity.devNotes) print(`!! ${note}`);
   print(`opencharge-merchant listening on ${url}${config.basePath}`);
@@ -125,7 +123,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
       // Stop accepting, let in-flight requests finish, then stop workers and close the database.
       closing ??= (async () => {
         await listener.close();
-        await background.stop();
+        await scheduler.stop();
         await deps.limits.close();
         await store.close();
       })();

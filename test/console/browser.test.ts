@@ -6,14 +6,9 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { randomBytes } from 'node:crypto';
-import { ISSUER, ISSUER_OCID, MERCHANT, MERCHANT_OCID } from '../helpers/harness.ts';
+import { ISSUER, ISSUER_OCID } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { TOKEN, makeConsole, type ConsoleHarness } from './console-harness.ts';
-import { GATEWAYS } from '../../src/gateways/registry.ts';
-import type { Gateway, GatewayId } from '../../src/gateways/types.ts';
-import { createSigner } from '../../src/client/signer.ts';
-import { nobleBackend } from '../../src/protocol/noble.ts';
 import { startCoinGateFake } from '../fakes/coingate.ts';
 import type { FakeGatewayServer } from '../fakes/types.ts';
 
@@ -52,16 +47,10 @@ interface Served {
 async function serveConsole(o: Parameters<typeof makeConsole>[0] = {}, coingate?: FakeGatewayServer): Promise<Served> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const gateways = new Map<GatewayId, Gateway>();
-  const h = await makeConsole({ ...o, gateways, env: { OC_PUBLIC_URL: base, OC_NAME: 'Corner Café', ...o.env } });
+  // With `coingate` its settings go in the environment: the server builds the real adapter as `serve` does.
+  const h = await makeConsole({ ...o, env: { OC_PUBLIC_URL: base, OC_NAME: 'Corner Café', ...coingate?.env, ...o.env } });
   // The browser polls in real time, so the server's clock is the real one.
   h.clock.now = Math.floor(Date.now() / 1000);
-  if (coingate) {
-    const rnd = (n: number) => new Uint8Array(randomBytes(n));
-    const signer = createSigner({ ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, backend: nobleBackend, now: () => h.clock.now, randomBytes: rnd });
-    const def = GATEWAYS.find((g) => g.id === 'coingate')!;
-    gateways.set('coingate', def.create(def.fromEnv(coingate.env), { fetch: globalThis.fetch, now: () => h.clock.now, randomBytes: rnd, log: h.log, signer }));
-  }
   const server: ServerType = await new Promise((r) => {
     const s = serve({ fetch: h.app.fetch, hostname: '127.0.0.1', port }, () => r(s));
   });

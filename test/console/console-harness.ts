@@ -1,8 +1,7 @@
-// Test helpers for the console: the real app with the console mounted, logging in, cookies, CSRF, proofs.
+// Test helpers for the console: the real app (the console is one of its routes), logging in, cookies, CSRF, proofs.
 import { expect } from 'vitest';
 import { ISSUER, ISSUER_OCID, makeHarness, type Harness, type HarnessOptions } from '../helpers/harness.ts';
 import { makeProof, type ProofInput } from '../helpers/proofs.ts';
-import { consoleRoutes } from '../../src/http/routes/console/index.ts';
 import { createOrder } from '../../src/orders/create-order.ts';
 
 export const TOKEN = 'console-admin-token-0123456789';
@@ -24,7 +23,6 @@ export async function makeConsole(o: HarnessOptions = {}, withToken = true): Pro
   const h = await makeHarness({
     ...o,
     env: { ...(withToken ? { OC_ADMIN_TOKEN: TOKEN } : {}), ...o.env },
-    groups: (d) => [...(o.groups?.(d) ?? []), { path: 'root', app: consoleRoutes(d) }],
   });
   const get = async (path: string, cookie?: string) => h.app.request(path, { headers: cookie ? { cookie } : {} });
   const post = async (path: string, form: Record<string, string>, cookie?: string) =>

@@ -1,12 +1,7 @@
 // Point of sale: charge → order + large SVG QR with its JSON text, live status, "Pay with…" a real gateway fake.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from 'node:crypto';
-import { MERCHANT, MERCHANT_OCID, T0 } from '../helpers/harness.ts';
+import { MERCHANT_OCID, T0 } from '../helpers/harness.ts';
 import { csrfOf, makeConsole, unescape, type ConsoleHarness } from './console-harness.ts';
-import { GATEWAYS } from '../../src/gateways/registry.ts';
-import type { Gateway, GatewayId } from '../../src/gateways/types.ts';
-import { createSigner } from '../../src/client/signer.ts';
-import { nobleBackend } from '../../src/protocol/noble.ts';
 import { startCoinGateFake } from '../fakes/coingate.ts';
 import type { FakeGatewayServer } from '../fakes/types.ts';
 
@@ -15,12 +10,8 @@ let cookie: string;
 let fake: FakeGatewayServer;
 beforeAll(async () => {
   fake = await startCoinGateFake();
-  const gateways = new Map<GatewayId, Gateway>();
-  h = await makeConsole({ gateways });
-  const rnd = (n: number) => new Uint8Array(randomBytes(n));
-  const signer = createSigner({ ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, backend: nobleBackend, now: () => h.clock.now, randomBytes: rnd });
-  const def = GATEWAYS.find((g) => g.id === 'coingate')!;
-  gateways.set('coingate', def.create(def.fromEnv(fake.env), { fetch: globalThis.fetch, now: () => h.clock.now, randomBytes: rnd, log: h.log, signer }));
+  // The CoinGate settings go in the environment: the server builds the real adapter as `serve` does.
+  h = await makeConsole({ env: fake.env });
   cookie = await h.login();
 });
 afterAll(async () => {

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../src/conformance/runner.ts';
 import { KIT_MARK } from '../../src/conformance/marker.ts';
 import { isMarked } from '../../src/store/test-mark.ts';
-import { consoleRoutes } from '../../src/http/routes/console/index.ts';
 import { createOrder } from '../../src/orders/create-order.ts';
 import { kitOptions, ourServer, type Target } from '../conformance/serve.ts';
 import { TOKEN, cookieOf } from './console-harness.ts';
@@ -14,7 +13,7 @@ const kitIds: string[] = [];
 let real: string;
 let lookalike: string;
 beforeAll(async () => {
-  t = await ourServer({ env: { OC_ADMIN_TOKEN: TOKEN }, groups: (d) => [{ path: 'root', app: consoleRoutes(d) }] });
+  t = await ourServer({ env: { OC_ADMIN_TOKEN: TOKEN } });
   const results = await runConformance(kitOptions(t, { only: ['orders.create', 'orders.generated-id', 'proofs.accepted-form-b', 'proofs.match-by-reference'] }));
   expect(results.map((r) => [r.id, r.status])).toEqual([
     ['orders.create', 'pass'],

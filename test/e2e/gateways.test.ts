@@ -6,13 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { MERCHANT, MERCHANT_OCID, T0, makeHarness, type Harness } from '../helpers/harness.ts';
 import { freePort, serveFetch } from '../helpers/http-server.ts';
 import { startWebhookReceiver, type Delivery, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
-import { callbackRoutes } from '../../src/http/routes/callbacks.ts';
-import { GATEWAYS } from '../../src/gateways/registry.ts';
-import type { Gateway, GatewayId } from '../../src/gateways/types.ts';
+import type { GatewayId } from '../../src/gateways/types.ts';
 import type { FakeGatewayServer } from '../fakes/types.ts';
-import { createSigner } from '../../src/client/signer.ts';
-import { nobleBackend } from '../../src/protocol/noble.ts';
 import { createDeliveryWorker, unitRandom } from '../../src/notify/index.ts';
 import { verifyAt } from '../helpers/webhooks.ts';
 import { reconcileCharges } from '../../src/orders/reconcile-charges.ts';
@@ -40,21 +35,12 @@ interface Served extends Harness {
 
 /** The app on a real port, so callbacks arrive with their raw request-target exactly as a gateway sends it. */
 async function setup(id: GatewayId, fake: FakeGatewayServer, webhookUrl: string): Promise<Served> {
-  let h!: Harness;
   const port = await freePort();
-  const now = () => h.clock.now;
-  const signer = createSigner({ ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, backend: nobleBackend, now, randomBytes: (n) => new Uint8Array(randomBytes(n)) });
-  const def = GATEWAYS.find((g) => g.id === id)!;
-  const gateways = new Map<GatewayId, Gateway>();
-  h = await makeHarness({
-    env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: webhookUrl, OC_WEBHOOK_SECRET: SECRET, OC_ACCEPTS: '100', OC_PUBLIC_URL: `http://127.0.0.1:${port}` },
-    gateways,
-    groups: (d) => [
-      { path: 'root', app: adminRoutes(d) },
-      { path: 'base', app: callbackRoutes(d) },
-    ],
+  // The gateway's settings go in the environment: the server builds its adapter as `serve` does.
+  const h = await makeHarness({
+    env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: webhookUrl, OC_WEBHOOK_SECRET: SECRET, OC_ACCEPTS: '100', OC_PUBLIC_URL: `http://127.0.0.1:${port}`, ...fake.env },
   });
-  gateways.set(id, def.create(def.fromEnv(fake.env), { fetch: globalThis.fetch, now, randomBytes: (n) => new Uint8Array(randomBytes(n)), log: h.log, signer }));
+  expect([...h.deps.gateways.keys()]).toEqual([id]);
   const server = await serveFetch(h.app.fetch, port);
   const close = h.close;
   return Object.assign(h, { port, close: async () => {
@@ -225,7 +211,7 @@ describe('end to end through an Opencharge merchant gateway', () => {
   });
 
   it('refuses to pay through a gateway that is not enabled', async () => {
-    const h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+    const h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN } });
     try {
       const created = (await (await admin(h, '/admin/orders', { amount: '1.00', currency: 'USD' })).json()) as { order: { id: string } };
       const res = await admin(h, `/admin/orders/${created.order.id}/pay`, { gateway: 'coingate' });

@@ -1,31 +1,18 @@
-// Builds the real app on a real SQLite file in a temp folder, with a fixed clock and known peer keys.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The server built as production builds it (test/helpers/app.ts) with a fixed clock and known peer keys, plus signed requests.
 import { randomBytes } from 'node:crypto';
-import type { Hono } from 'hono';
-import { loadConfig } from '../../src/config.ts';
-import { openStore } from '../../src/store/open.ts';
-import { createApp, type RouteGroup } from '../../src/http/app.ts';
 import type { SocketAddress } from '../../src/http/client-address.ts';
-import { createRateLimits, type RateLimits } from '../../src/rate-limit/limits.ts';
-import type { AppEnv } from '../../src/http/context.ts';
+import type { RouteGroup } from '../../src/http/app.ts';
+import type { RateLimits } from '../../src/rate-limit/limits.ts';
 import type { OrderDeps } from '../../src/orders/deps.ts';
-import { parseInventory } from '../../src/orders/inventory.ts';
-import { createPeerResolver, type PeerEntry, type PeerResolverOptions } from '../../src/peers/index.ts';
-import { createSigner } from '../../src/client/signer.ts';
-import { createIssuerVerifier } from '../../src/client/verify-txid.ts';
-import { createMemoryLogger } from '../../src/log.ts';
+import type { PeerEntry, PeerResolverOptions } from '../../src/peers/index.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import type { CryptoBackend } from '../../src/protocol/backend.ts';
 import { parsePrivateKey, publicKeyHex } from '../../src/protocol/keys.ts';
 import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { signCanonical } from '../../src/protocol/signature.ts';
-import type { Store } from '../../src/store/types.ts';
-import type { Gateway, GatewayId } from '../../src/gateways/types.ts';
-import { createMetrics } from '../../src/metrics/metrics.ts';
+import { buildTestServer, T0, type TestServer } from './app.ts';
 
-export const T0 = 1_800_000_000;
+export { T0 };
 export const MERCHANT_OCID = 500;
 export const CALLER_OCID = 200;
 export const ISSUER_OCID = 100;
@@ -41,17 +28,10 @@ export const CALLER = keyOf('22'.repeat(32));
 export const ISSUER = keyOf('33'.repeat(32));
 export const STRANGER = keyOf('44'.repeat(32));
 
-export interface Harness {
-  app: Hono<AppEnv>;
-  deps: OrderDeps;
-  store: Store;
-  dir: string;
-  clock: { now: number };
-  log: ReturnType<typeof createMemoryLogger>;
+export interface Harness extends TestServer {
   /** Signs a request as `as` (default the caller 200) and sends it through app.request. */
   signed(method: string, path: string, body?: string, o?: SignOptions): Promise<Response>;
   headersFor(method: string, path: string, body: string, o?: SignOptions): Record<string, string>;
-  close(): Promise<void>;
 }
 
 export interface SignOptions {
@@ -63,12 +43,15 @@ export interface SignOptions {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Written to the inventory file (OC_INVENTORY_FILE). */
   inventory?: unknown;
+  /** Written to the peers file (OC_PEERS_FILE); default the caller 200 and the issuer 100. */
   peers?: PeerEntry[];
+  /** A secp256k1 backend instead of OC_CRYPTO=noble. */
   backend?: CryptoBackend;
-  groups?: (deps: OrderDeps) => RouteGroup[];
-  gateways?: Map<GatewayId, Gateway>;
-  /** Resolver settings on top of the defaults (a registry, a DNS resolver, limits). */
+  /** Tests only: probe routes behind the app's middleware. */
+  probes?: (deps: OrderDeps) => RouteGroup[];
+  /** Resolver settings on top of the configured ones (a registry, a DNS resolver, limits). */
   resolver?: Partial<PeerResolverOptions>;
   /** Bound of an issuer's /verify call (default 5000 ms); a hang test shortens it. */
   verifyTimeoutMs?: number;
@@ -77,48 +60,39 @@ export interface HarnessOptions {
   limits?: (config: OrderDeps['config']) => RateLimits;
   /** The socket peer's address for app.request() (default: none, as app.request() has no socket). */
   socketAddress?: SocketAddress;
+  /** What the server sends with (default globalThis.fetch). */
+  fetch?: typeof globalThis.fetch;
 }
 
 export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const dir = o.dir ?? mkdtempSync(join(tmpdir(), 'oc-test-'));
-  const config = loadConfig({
-    OC_OCID: String(MERCHANT_OCID),
-    OC_PRIVATE_KEY: '11'.repeat(32),
-    OC_DATABASE_URL: `file:${join(dir, 'test.db')}`,
-    OC_ACCEPTS: String(ISSUER_OCID),
-    OC_CURRENCIES: 'USD,EUR',
-    OC_PUBLIC_URL: 'https://pay.shop.example',
-    OC_COMPLETED_URL: 'https://shop.example/done',
-    OC_CANCELLED_URL: 'https://shop.example/cancelled',
-    OC_ENV: 'test',
-    ...o.env,
+  const server = await buildTestServer({
+    env: {
+      OC_OCID: String(MERCHANT_OCID),
+      OC_PRIVATE_KEY: '11'.repeat(32),
+      OC_ACCEPTS: String(ISSUER_OCID),
+      OC_CURRENCIES: 'USD,EUR',
+      OC_PUBLIC_URL: 'https://pay.shop.example',
+      OC_COMPLETED_URL: 'https://shop.example/done',
+      OC_CANCELLED_URL: 'https://shop.example/cancelled',
+      OC_ENV: 'test',
+      OC_CRYPTO: 'noble',
+      OC_ALLOW_HTTP_PEERS: '1',
+      ...o.env,
+    },
+    peers: o.peers ?? [
+      { ocid: CALLER_OCID, publicKey: CALLER.pub },
+      { ocid: ISSUER_OCID, publicKey: ISSUER.pub },
+    ],
+    inventory: o.inventory,
+    dir: o.dir,
+    limits: o.limits,
+    fetch: o.fetch,
+    socketAddress: o.socketAddress,
+    probes: o.probes,
+    seams: { backend: o.backend, resolver: o.resolver, verifyTimeoutMs: o.verifyTimeoutMs },
   });
-  const store = await openStore(config.databaseUrl, { cwd: dir });
-  const clock = { now: T0 };
-  const log = createMemoryLogger();
-  const backend = o.backend ?? nobleBackend;
-  const peers = o.peers ?? [
-    { ocid: CALLER_OCID, publicKey: CALLER.pub },
-    { ocid: ISSUER_OCID, publicKey: ISSUER.pub },
-  ];
-  const resolver = createPeerResolver({ peers, now: () => clock.now, log, allowHttp: true, ...o.resolver });
-  const signer = createSigner({ ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, backend, now: () => clock.now, randomBytes: (n) => new Uint8Array(randomBytes(n)) });
-  const deps: OrderDeps = {
-    config,
-    store,
-    backend,
-    merchant: { ocid: MERCHANT_OCID, privateKey: MERCHANT.priv, publicKeyHex: MERCHANT.pub, accepts: config.accepts },
-    resolver,
-    issuers: createIssuerVerifier({ resolver, signer, backend, log, allowHttp: true, timeoutMs: o.verifyTimeoutMs, resolveHost: o.resolver?.resolveHost }),
-    inventory: o.inventory ? parseInventory(o.inventory, MERCHANT_OCID, 'test') : undefined,
-    gateways: o.gateways ?? new Map(),
-    limits: o.limits?.(config) ?? createRateLimits(config),
-    now: () => clock.now,
-    randomBytes: (n) => new Uint8Array(randomBytes(n)),
-    log,
-    metrics: createMetrics(store, log),
-  };
-  const app = createApp(deps, o.groups?.(deps) ?? [], { socketAddress: o.socketAddress });
+  const { app, clock } = server;
+  const backend = server.deps.backend;
   let counter = 0;
   const headersFor = (method: string, path: string, body: string, s: SignOptions = {}) => {
     const ocid = String(s.ocid ?? CALLER_OCID);
@@ -133,20 +107,9 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
       'content-type': 'application/json',
     };
   };
-  return {
-    app,
-    deps,
-    store,
-    dir,
-    clock,
-    log,
+  return Object.assign(server, {
     headersFor,
-    signed: async (method, path, body = '', s) =>
+    signed: async (method: string, path: string, body = '', s?: SignOptions) =>
       app.request(path, { method, headers: headersFor(method, path, body, s), body: method === 'GET' || method === 'HEAD' ? undefined : body }),
-    async close() {
-      await deps.limits.close();
-      await store.close();
-      if (!o.dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  });
 }

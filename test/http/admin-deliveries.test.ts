@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { makeHarness, type Harness } from '../helpers/harness.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { createDeliveryWorker, unitRandom } from '../../src/notify/index.ts';
 
 const TOKEN = 'admin-token-0123456789abcdef';
@@ -12,7 +11,7 @@ let h: Harness;
 let shop: WebhookReceiver;
 beforeAll(async () => {
   shop = await startWebhookReceiver({ status: 500, body: '' });
-  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: shop.url, OC_WEBHOOK_SECRET: SHOP_SECRET }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: shop.url, OC_WEBHOOK_SECRET: SHOP_SECRET } });
 });
 afterAll(async () => {
   await h.close();

@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ISSUER, ISSUER_OCID, MERCHANT_OCID, makeHarness, type Harness } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { startFakeIssuer, type FakeIssuer } from '../fakes/issuer.ts';
 import { closeServers } from '../helpers/http-server.ts';
 
@@ -17,7 +16,6 @@ beforeAll(async () => {
     env: { OC_ADMIN_TOKEN: TOKEN, OC_WEBHOOK_URL: 'http://127.0.0.1:9/hook', OC_WEBHOOK_SECRET: 'whsec_' + Buffer.from('an admin verify test webhook secret').toString('base64') },
     peers: [fake.peer],
     verifyTimeoutMs: TIMEOUT_MS,
-    groups: (d) => [{ path: 'root', app: adminRoutes(d) }],
   });
 });
 afterAll(async () => {

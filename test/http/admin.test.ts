@@ -2,7 +2,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUER, MERCHANT, T0, makeHarness, type Harness } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { sweepExpired } from '../../src/orders/lifecycle.ts';
 import { canonicalOrder } from '../../src/protocol/canonical.ts';
 import { verifyCanonical } from '../../src/protocol/signature.ts';
@@ -12,7 +11,7 @@ import { nobleBackend } from '../../src/protocol/noble.ts';
 const TOKEN = 'admin-token-0123456789abcdef';
 let h: Harness;
 beforeAll(async () => {
-  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN } });
 });
 afterAll(async () => h.close());
 
@@ -26,7 +25,7 @@ const createAdminOrder = async (body: Record<string, unknown>) => {
 
 describe('admin auth', () => {
   it('answers 404 for the whole admin API when no token is configured', async () => {
-    const off = await makeHarness({ groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+    const off = await makeHarness({});
     try {
       const res = await off.app.request('/admin/orders', { headers: { authorization: `Bearer ${TOKEN}` } });
       expect(res.status).toBe(404);
@@ -88,7 +87,7 @@ describe('POST /admin/orders', () => {
 
 describe('GET /admin/orders', () => {
   it('pages newest first with a cursor and filters by status', async () => {
-    const list = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+    const list = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN } });
     try {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {

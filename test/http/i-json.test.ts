@@ -3,14 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISSUER, ISSUER_OCID, makeHarness, type Harness } from '../helpers/harness.ts';
 import { makeProof } from '../helpers/proofs.ts';
 import { expectError } from '../helpers/expect-error.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
 
 const CREATE = '/opencharge/orders/create';
 const HOOK = '/opencharge/transfer/webhook';
 const TOKEN = 'admin-token-0123456789abcdef';
 let h: Harness;
 beforeAll(async () => {
-  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN }, groups: (d) => [{ path: 'root', app: adminRoutes(d) }] });
+  h = await makeHarness({ env: { OC_ADMIN_TOKEN: TOKEN } });
 });
 afterAll(async () => h.close());
 

@@ -2,8 +2,6 @@
 // wrong admin tokens and console logins are held to 10 failures/min per address.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CALLER_OCID, ISSUER, ISSUER_OCID, MERCHANT, STRANGER, makeHarness, type Harness, type HarnessOptions } from '../helpers/harness.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
-import { consoleRoutes } from '../../src/http/routes/console/index.ts';
 import { verifyResponseSignature } from '../../src/client/verify-response.ts';
 import { parsePublicKey } from '../../src/protocol/keys.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
@@ -149,16 +147,12 @@ describe('0 turns a limit off', () => {
 });
 
 describe('failed admin logins: 10 per minute per address', () => {
-  const groups: HarnessOptions['groups'] = (d) => [
-    { path: 'root', app: adminRoutes(d) },
-    { path: 'root', app: consoleRoutes(d) },
-  ];
   const admin = (h: Harness, address: string, token: string) => h.app.request('/admin/orders', peer(address, { headers: { authorization: `Bearer ${token}` } }));
   const login = (h: Harness, address: string, token: string, accept = 'text/html') =>
     h.app.request('/console/login', peer(address, { method: 'POST', body: new URLSearchParams({ token }), headers: { accept, 'content-type': 'application/x-www-form-urlencoded' } }));
 
   it('admin API: after 10 wrong tokens even the right one answers 429 RATE_LIMITED with Retry-After; other addresses still get in', async () => {
-    const h = await harness({ OC_ADMIN_TOKEN: TOKEN }, { groups });
+    const h = await harness({ OC_ADMIN_TOKEN: TOKEN });
     for (let i = 0; i < 10; i++) expect((await admin(h, '203.0.113.7', `wrong-token-${i}-0123456789`)).status).toBe(401);
     const { body } = await expectLimited(await admin(h, '203.0.113.7', TOKEN));
     expect(body.error.message).toMatch(/^too many failed admin logins from this address: retry in (59|60) s$/);
@@ -166,7 +160,7 @@ describe('failed admin logins: 10 per minute per address', () => {
   });
 
   it('a flood of 200 wrong tokens gets 10 comparisons and 190 × 429', async () => {
-    const h = await harness({ OC_ADMIN_TOKEN: TOKEN }, { groups });
+    const h = await harness({ OC_ADMIN_TOKEN: TOKEN });
     const statuses: number[] = [];
     for (let i = 0; i < 200; i++) statuses.push((await admin(h, '203.0.113.7', `guess-${i}-0123456789abcdef`)).status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(10);
@@ -174,13 +168,13 @@ describe('failed admin logins: 10 per minute per address', () => {
   });
 
   it('a request without a token guesses nothing and is not counted', async () => {
-    const h = await harness({ OC_ADMIN_TOKEN: TOKEN }, { groups });
+    const h = await harness({ OC_ADMIN_TOKEN: TOKEN });
     for (let i = 0; i < 15; i++) expect((await h.app.request('/admin/orders', peer('203.0.113.7'))).status).toBe(401);
     expect((await admin(h, '203.0.113.7', TOKEN)).status).toBe(200);
   });
 
   it('console login: after 10 wrong tokens the right one is refused with 429, Retry-After and a page saying why', async () => {
-    const h = await harness({ OC_ADMIN_TOKEN: TOKEN }, { groups });
+    const h = await harness({ OC_ADMIN_TOKEN: TOKEN });
     for (let i = 0; i < 10; i++) expect((await login(h, '203.0.113.7', `wrong-${i}`)).status).toBe(401);
     const res = await login(h, '203.0.113.7', TOKEN);
     expect(res.status).toBe(429);
@@ -192,7 +186,7 @@ describe('failed admin logins: 10 per minute per address', () => {
   });
 
   it('the admin API and the console login share one count per address', async () => {
-    const h = await harness({ OC_ADMIN_TOKEN: TOKEN }, { groups });
+    const h = await harness({ OC_ADMIN_TOKEN: TOKEN });
     for (let i = 0; i < 5; i++) expect((await admin(h, '203.0.113.7', `wrong-token-${i}-0123456789`)).status).toBe(401);
     for (let i = 0; i < 5; i++) expect((await login(h, '203.0.113.7', `wrong-${i}`)).status).toBe(401);
     await expectLimited(await admin(h, '203.0.113.7', TOKEN));

@@ -27,7 +27,7 @@ function probe(h0: { log: Harness['log']; ping: () => Promise<boolean> }) {
   return app;
 }
 
-const harness = () => makeHarness({ groups: (d) => [{ path: 'root', app: probe({ log: d.log as Harness['log'], ping: () => d.store.ping() }) }] });
+const harness = () => makeHarness({ probes: (d) => [{ path: 'root', app: probe({ log: d.log as Harness['log'], ping: () => d.store.ping() }) }] });
 
 describe('access lines', () => {
   it('one info line per request: method, path, status, durationMs and a reqId', async () => {

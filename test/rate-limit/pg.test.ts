@@ -5,7 +5,6 @@ import { CALLER_OCID, ISSUER, ISSUER_OCID, makeHarness, type Harness } from '../
 import { PG_TEST_URL, dropSchema, freshSchema, pgAvailable, withSchemaSql } from '../helpers/pg-schema.ts';
 import { openPgRateLimits, pgLimiters, pgQueryClient, RATE_LIMIT_TABLE } from '../../src/rate-limit/pg.ts';
 import { createRateLimits } from '../../src/rate-limit/limits.ts';
-import { adminRoutes } from '../../src/http/routes/admin.ts';
 import { loadConfig } from '../../src/config.ts';
 
 const available = await pgAvailable('test/rate-limit/pg.test.ts');
@@ -58,7 +57,7 @@ describe.skipIf(!available)('two app instances sharing one limiter table', () =>
   beforeAll(async () => {
     // Each instance opens its own pool on the same schema, as two processes would (harness.close() closes them).
     const [la, lb] = await Promise.all([openPgRateLimits(loadConfig(env)), openPgRateLimits(loadConfig(env))]);
-    const opts = { env: { OC_ADMIN_TOKEN: TOKEN }, socketAddress: (r: Request) => r.headers.get('x-test-peer') ?? undefined, groups: (d: Harness['deps']) => [{ path: 'root' as const, app: adminRoutes(d) }] };
+    const opts = { env: { OC_ADMIN_TOKEN: TOKEN }, socketAddress: (r: Request) => r.headers.get('x-test-peer') ?? undefined };
     a = await makeHarness({ ...opts, limits: () => la });
     b = await makeHarness({ ...opts, limits: () => lb });
   });

@@ -1,17 +1,15 @@
 // Background tasks: each runs on its interval without overlapping itself; stop() asks long runs to wrap up, then waits.
 import { describe, expect, it } from 'vitest';
-import { startBackground } from '../../src/runtime/background.ts';
+import { createScheduler } from '../../src/scheduler.ts';
 import { createMemoryLogger } from '../../src/log.ts';
-import type { OrderDeps } from '../../src/orders/deps.ts';
 
-describe('startBackground', () => {
+describe('the scheduler', () => {
   it("stop() calls each task's stop hook before waiting for its run (a draining run would otherwise never end)", async () => {
-    const deps = { log: createMemoryLogger() } as unknown as OrderDeps;
     let release: () => void = () => undefined;
     let started: () => void = () => undefined;
     const running = new Promise<void>((r) => (started = r));
     const events: string[] = [];
-    const bg = startBackground(deps, [
+    const bg = createScheduler([
       {
         name: 'drain',
         everySeconds: 60,
@@ -25,7 +23,8 @@ describe('startBackground', () => {
           release();
         },
       },
-    ]);
+    ], createMemoryLogger());
+    bg.start();
     await running;
     await bg.stop();
     expect(events).toEqual(['run', 'stop asked', 'run ended']);
