@@ -9,6 +9,7 @@ import { CALLER, CALLER_OCID } from '../helpers/harness.ts';
 import { canonicalRequest } from '../../src/protocol/canonical.ts';
 import { signCanonical } from '../../src/protocol/signature.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'oc-start-'));
 const servers: RunningServer[] = [];
@@ -110,5 +111,26 @@ describe('database folder and development keys (finding 6)', () => {
     await expect(start({ OC_DATABASE_URL: `file:${missing}/x.db` }, cwd)).rejects.toThrow(`OC_DATABASE_URL: the folder ${missing} does not exist (from file:${missing}/x.db): create it, or fix the path`);
     expect(existsSync(join(cwd, 'no'))).toBe(false);
     expect(existsSync(join(cwd, 'data'))).toBe(false);
+  });
+});
+
+describe('the background tasks run in the served process (one scheduler, started by startRuntime)', () => {
+  it('an order created over HTTP reaches the shop webhook with no hand-run task', async () => {
+    const shop = await startWebhookReceiver({ status: 200, body: 'ok' });
+    try {
+      const cwd = fresh();
+      const secret = 'whsec_' + Buffer.from('a shop secret for the start test').toString('base64');
+      const { server } = await start({ ...configured(cwd), OC_WEBHOOK_URL: shop.url, OC_WEBHOOK_SECRET: secret });
+      const res = await signedCreate(server.url, JSON.stringify({ amount: '2.00', currency: 'USD' }));
+      expect(res.status).toBe(200);
+      const { order } = (await res.json()) as { order: { id: string } };
+      // The delivery task looks every 2 s and records the shop's answer; the test's own timeout bounds the wait.
+      const succeeded = () => server.deps.store.listDeliveries({ status: 'succeeded', limit: 5 });
+      while ((await succeeded()).length === 0) await new Promise((r) => setTimeout(r, 50));
+      expect(await succeeded()).toEqual([expect.objectContaining({ attempts: 1, url: shop.url, event: expect.objectContaining({ orderId: order.id }) })]);
+      expect(shop.received.map((d) => JSON.parse(d.body) as unknown)).toEqual([expect.objectContaining({ type: 'order.created', data: expect.objectContaining({ orderId: order.id }) })]);
+    } finally {
+      await shop.close();
+    }
   });
 });
