@@ -5,8 +5,6 @@ import { reconcileCharges } from '../orders/reconcile-charges.ts';
 import { sweepExpired } from '../orders/lifecycle.ts';
 import { createDeliveryWorker, unitRandom } from '../notify/index.ts';
 
-export type { Task } from '../scheduler.ts';
-
 /** Nonce purge, expiry sweep, charge reconciliation (with a gateway), webhook delivery (with a webhook URL), sending through `fetch`. */
 export function backgroundTasks(deps: OrderDeps, fetch: typeof globalThis.fetch): Task[] {
   const tasks: Task[] = [
