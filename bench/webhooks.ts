@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../src/log.ts';
 import { createDeliveryWorker, unitRandom } from '../src/notify/index.ts';
 import { openStore } from '../src/store/open.ts';
-import type { EventType, Store } from '../src/store/types.ts';
+import type { Store } from '../src/store/types.ts';
+import type { EventType } from '../src/orders/types.ts';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,8 @@
 // The server's Prometheus metrics: one prom-client Registry per app (never the global one), passed through deps.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Logger } from '../log.ts';
-import type { DeliveryStatus, ProofVerdict, Store } from '../store/types.ts';
+import type { Store } from '../store/types.ts';
+import type { DeliveryStatus, ProofVerdict } from '../orders/types.ts';
 
 /** Deliveries counted by the queue-depth gauge: both are index range scans (`deliveries_due_idx`), succeeded rows are never counted. */
 const QUEUED: readonly DeliveryStatus[] = ['pending', 'failed'];

@@ -1,6 +1,7 @@
 // The one settlement rule for money that reached an order, whether a transfer proof or a gateway charge brought it
 // (PROFILE §4, gateways.md §5): pending → paid, a second payment → flagged, late → flagged (order.expired first). Pure.
-import type { EventType, OrderChange, OrderRecord } from '../store/types.ts';
+import type { OrderChange, OrderRecord } from '../store/types.ts';
+import type { EventType } from './types.ts';
 import { effectiveStatus } from './get-order.ts';
 
 /** One payment for one order, as its source (proof policy, charge settlement) has already read it. */

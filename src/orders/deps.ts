@@ -1,7 +1,8 @@
 // What the order use cases need: injected by deps.ts, faked by nothing (tests build the real ones).
 import type { Config } from '../config.ts';
 import type { CryptoBackend } from '../protocol/backend.ts';
-import type { Store, Outbox, EventType } from '../store/types.ts';
+import type { Store, Outbox } from '../store/types.ts';
+import type { EventType } from './types.ts';
 import type { Logger } from '../log.ts';
 import type { Inventory } from './inventory.ts';
 import type { KeyResolver } from '../peers/index.ts';

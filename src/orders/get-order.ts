@@ -1,5 +1,6 @@
 // GET /orders/{id} and /orders/{id}/status (PROFILE §4): expiry is derived on read.
-import type { OrderRecord, OrderStatus } from '../store/types.ts';
+import type { OrderRecord } from '../store/types.ts';
+import type { OrderStatus } from './types.ts';
 
 /** The status a reader sees: a pending order past its expiry is expired even before the sweep persists it. */
 export function effectiveStatus(o: Pick<OrderRecord, 'status' | 'expiresAt'>, now: number): OrderStatus {

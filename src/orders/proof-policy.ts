@@ -2,7 +2,8 @@
 // bound, ambiguous references and mismatches; paid, late and second payments by decidePayment. Run inside the store's transaction.
 import { sameAmount } from '../protocol/amount.ts';
 import type { ProofForm } from '../protocol/canonical.ts';
-import type { OrderRecord, ProofDecision, ProofVerdict, ProofVoucher } from '../store/types.ts';
+import type { OrderRecord, ProofDecision } from '../store/types.ts';
+import type { ProofVerdict, ProofVoucher } from './types.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
 import { decidePayment, type PaymentOutcome } from './decide-payment.ts';
 

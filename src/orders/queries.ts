@@ -1,6 +1,7 @@
 // The reads the merchant API and the console share (and redeliver): one order with its history, cursor pages,
 // search, deliveries, the status lists. Routes call these, never the store.
-import type { ChargeRecord, DeliveryRecord, DeliveryStatus, EventRecord, OrderRecord, OrderStatus, ProofRecord } from '../store/types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, OrderRecord, ProofRecord } from '../store/types.ts';
+import type { DeliveryStatus, OrderStatus } from './types.ts';
 import { isMarked } from '../store/test-mark.ts';
 import { KIT_MARK } from '../conformance/marker.ts';
 import type { OrderDeps } from './deps.ts';

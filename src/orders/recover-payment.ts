@@ -1,6 +1,7 @@
 // Recovering a missed payment (opencharge.md §2.8): ask the issuer about a txid and settle its proof like a webhook.
 import { z } from 'zod';
-import type { OrderRecord, ProofVerdict } from '../store/types.ts';
+import type { OrderRecord } from '../store/types.ts';
+import type { ProofVerdict } from './types.ts';
 import { unconfirmedWhy } from './confirm-relay.ts';
 import type { OrderDeps } from './deps.ts';
 import { parseProofCarrier, txidSchema } from './proof-shape.ts';

@@ -3,7 +3,8 @@
 import { canonicalProof, canonicalSorted, type ProofForm } from '../protocol/canonical.ts';
 import { sha256Hex } from '../protocol/hex.ts';
 import { normalizedSignature, verifyCanonical } from '../protocol/signature.ts';
-import type { OrderRecord, ProofVerdict } from '../store/types.ts';
+import type { OrderRecord } from '../store/types.ts';
+import type { ProofVerdict } from './types.ts';
 import { confirmByIssuer } from './confirm-relay.ts';
 import type { OrderDeps } from './deps.ts';
 import type { ProofCarrier } from './proof-shape.ts';

@@ -3,8 +3,9 @@ import { and, asc, desc, eq, inArray, lt, lte, not, or, sql, type SQL } from 'dr
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
 import * as t from './schema/pg.ts';
-import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, OrderStatus, Outbox, ProofOutcome, ProofRecord, ProofVerdict, SearchQuery, Store, TestOrderMark } from './types.ts';
-import { PAYMENT_OUTCOME_EVENTS } from './types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, SearchQuery, Store, TestOrderMark } from './types.ts';
+import type { OrderStatus, ProofVerdict } from '../orders/types.ts';
+import { PAYMENT_OUTCOME_EVENTS } from '../orders/types.ts';
 import { orderSet } from './order-change.ts';
 import { proofSeen } from './proof-slot.ts';
 import { memoNeedle, searchable } from './test-mark.ts';

@@ -1,5 +1,6 @@
 // Who holds a proof's (issuer, txid) slot: the idempotency rule of recordProof, one pure helper for every dialect.
-import { isRefusedDelivery, type ProofOutcome, type ProofRecord, type ProofVerdict } from './types.ts';
+import { type ProofOutcome, type ProofRecord } from './types.ts';
+import { isRefusedDelivery, type ProofVerdict } from '../orders/types.ts';
 
 /**
  * Given every stored row under the new proof's (issuer, txid), its hash and the verdict just decided for it:

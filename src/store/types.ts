@@ -1,6 +1,10 @@
 // The store interfaces: every caller reaches the database only through these (SQLite and PostgreSQL alike).
+import type { DeliveryStatus, EventType, OrderStatus } from '../orders/types.ts';
+import type { ChargeRecord } from './charge-types.ts';
+import type { NewProof, ProofDecision, ProofOutcome, ProofRecord } from './proof-types.ts';
 
-export type OrderStatus = 'pending' | 'paid' | 'expired' | 'cancelled';
+export type { ChargeRecord } from './charge-types.ts';
+export type { NewProof, ProofDecision, ProofOutcome, ProofRecord } from './proof-types.ts';
 
 export interface NonceClaim {
   ocid: number;
@@ -36,17 +40,6 @@ export interface OrderRecord {
 
 export type NewOrder = Omit<OrderRecord, 'seq' | 'status' | 'paidAt' | 'txid' | 'paidLate' | 'paymentMismatch'>;
 
-export type EventType =
-  | 'order.created'
-  | 'order.paid'
-  | 'order.paid_late'
-  | 'order.payment_mismatch'
-  | 'order.expired'
-  | 'order.cancelled';
-
-/** Payment outcomes: claimed for delivery ahead of every other event, so a flood of `order.created` cannot delay them. */
-export const PAYMENT_OUTCOME_EVENTS: readonly EventType[] = ['order.paid', 'order.paid_late', 'order.payment_mismatch'];
-
 export interface NewEvent {
   id: string;
   orderId: string;
@@ -57,8 +50,6 @@ export interface NewEvent {
 }
 
 export interface EventRecord extends NewEvent {}
-
-export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 export interface DeliveryRecord {
   id: string;
@@ -82,73 +73,6 @@ export interface Outbox {
   delivery?: { id: string; url: string };
 }
 
-export type ProofVerdict =
-  | 'accepted'
-  | 'late'
-  | 'amount_mismatch'
-  | 'currency_mismatch'
-  | 'unmatched'
-  | 'duplicate_order'
-  /** `to.reference` names no order id and more than one order carries it as `reference`: nothing settled. */
-  | 'ambiguous_reference'
-  /** The proof timestamp lies beyond now + window, or before the order's createdAt − window. */
-  | 'timestamp_out_of_range'
-  /** Refused delivery: the signature covers form A only and the request was not signed by the issuer. */
-  | 'form_a_not_from_issuer';
-
-/**
- * Verdicts of refused deliveries: kept for review, but they never occupy the proof's (issuer, txid) slot,
- * so a relay that arrives first cannot turn the issuer's genuine delivery into a duplicate or a conflict.
- * The partial unique index `proofs_issuer_txid_idx` (schema/sqlite.ts, schema/pg.ts) excludes exactly these.
- */
-export const REFUSED_DELIVERIES: readonly ProofVerdict[] = ['form_a_not_from_issuer'];
-export const isRefusedDelivery = (verdict: string): boolean => (REFUSED_DELIVERIES as readonly string[]).includes(verdict);
-
-/**
- * What authenticates a proof's `to` (PROFILE §4): form B's own signature, the issuer's own request signature
- * over the raw body, or the issuer's signed GET /verify/{txid} answer carrying this very proof.
- */
-export type ProofVoucher = 'proof_signature' | 'issuer_request' | 'issuer_confirmed';
-
-export interface ProofRecord {
-  id: number;
-  issuer: number;
-  txid: string;
-  senderOcid: number;
-  orderId: string | null;
-  /** The proof object as received (JSON text) and its signature. */
-  proofJson: string;
-  signature: string;
-  /**
-   * Hash of the canonical (sorted) proof + its normalised r‖s signature: the same proof again, in any
-   * accepted signature encoding, has the same hash.
-   */
-  proofHash: string;
-  form: 'A' | 'B';
-  verdict: ProofVerdict;
-  /** Null for a refused delivery (nothing vouched for `to`) and for rows stored before it was recorded. */
-  voucher: ProofVoucher | null;
-  receivedAt: number;
-}
-
-export type NewProof = Omit<ProofRecord, 'id' | 'voucher'> & { voucher?: ProofVoucher | null };
-
-export interface ProofDecision {
-  verdict: ProofVerdict;
-  change?: OrderChange;
-  outbox: Outbox[];
-}
-
-export type ProofOutcome =
-  | { kind: 'stored'; proof: ProofRecord; order?: OrderRecord; decision: ProofDecision }
-  /**
-   * The same proof already stored: no second effect. `proof` is the stored row that holds the (issuer, txid)
-   * slot, or, for a refused delivery that nothing genuine matches, the identical refused row kept before.
-   */
-  | { kind: 'duplicate'; proof: ProofRecord }
-  /** The same (issuer, txid) with a different proof (refused deliveries never conflict: they are kept beside). */
-  | { kind: 'conflict'; proof: ProofRecord };
-
 export interface OrderChange {
   /** Applied only if the order's status is still `from` (monotonic, race-safe). */
   from: OrderStatus;
@@ -157,25 +81,6 @@ export interface OrderChange {
   txid?: string;
   paidLate?: boolean;
   paymentMismatch?: boolean;
-}
-
-export interface ChargeRecord {
-  id: string;
-  orderId: string;
-  gateway: string;
-  reference: string;
-  paymentUrl: string;
-  status: string;
-  gatewayStatus: string;
-  /** SHA-256 hex of the per-charge callback token (token-authenticated gateways). */
-  tokenHash: string;
-  /**
-   * The gateway's idempotency handle, fixed when the slot is reserved and sent again by every retry of this
-   * (order, gateway): iumiCash RequestId, MugglePay merchant_order_id, CoinGate order_id, Gear keychain_id.
-   */
-  idempotencyKey: string;
-  createdAt: number;
-  updatedAt: number;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The contract every Store implementation passes (ARCHITECTURE rule 11): SQLite now, PostgreSQL and bun:sqlite next.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAYMENT_OUTCOME_EVENTS, type NewOrder, type OrderRecord, type Outbox, type ProofDecision, type Store } from '../../src/store/types.ts';
+import { type NewOrder, type OrderRecord, type Outbox, type ProofDecision, type Store } from '../../src/store/types.ts';
+import { PAYMENT_OUTCOME_EVENTS } from '../../src/orders/types.ts';
 
 const T = 1_800_000_000;
 let n = 0;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decidePayment, type Payment, type PaymentDecision, type PaymentEvent } from '../../src/orders/decide-payment.ts';
-import type { OrderStatus } from '../../src/store/types.ts';
+import type { OrderStatus } from '../../src/orders/types.ts';
 
 const NOW = 1_800_000_000;
 const PAID_AT = NOW - 30;

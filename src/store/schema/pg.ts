@@ -58,11 +58,11 @@ export const proofs = pgTable(
     proofHash: text('proof_hash').notNull(),
     form: text('form', { enum: ['A', 'B'] }).notNull(),
     verdict: text('verdict').notNull(),
-    /** What authenticated `to` (store/types.ts ProofVoucher); null for a refused delivery and rows older than migration 0003. */
+    /** What authenticated `to` (orders/types.ts ProofVoucher); null for a refused delivery and rows older than migration 0003. */
     voucher: text('voucher', { enum: ['proof_signature', 'issuer_request', 'issuer_confirmed'] }),
     receivedAt: big('received_at').notNull(),
   },
-  // (issuer, txid) is unique among counted proofs only: refused deliveries (store/types.ts REFUSED_DELIVERIES)
+  // (issuer, txid) is unique among counted proofs only: refused deliveries (orders/types.ts REFUSED_DELIVERIES)
   // are kept for review beside the proof that holds the slot. The plain index serves the lookup of all rows.
   (t) => [
     uniqueIndex('proofs_issuer_txid_idx').on(t.issuer, t.txid).where(sql`verdict <> 'form_a_not_from_issuer'`),

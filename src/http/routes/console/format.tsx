@@ -1,5 +1,6 @@
 // Small display helpers shared by the console pages: times, status badges, flags, gateway names.
-import type { OrderRecord, OrderStatus } from '../../../store/types.ts';
+import type { OrderRecord } from '../../../store/types.ts';
+import type { OrderStatus } from '../../../orders/types.ts';
 import type { GatewayId } from '../../../gateways/types.ts';
 
 export const STATUS_LABEL: Record<OrderStatus, string> = {

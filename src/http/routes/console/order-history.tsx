@@ -1,6 +1,7 @@
 // The order detail's tables: transfer proofs (with the canonical form that verified), gateway charges,
 // events, and notification deliveries with a "Redeliver" button for failed ones.
-import type { ChargeRecord, DeliveryRecord, EventRecord, ProofRecord, ProofVerdict, ProofVoucher } from '../../../store/types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, ProofRecord } from '../../../store/types.ts';
+import type { ProofVerdict, ProofVoucher } from '../../../orders/types.ts';
 import { FORM_A_REASON } from '../../../orders/proof-policy.ts';
 import { CsrfForm } from './layout.tsx';
 import { Badge, Time, pretty } from './format.tsx';

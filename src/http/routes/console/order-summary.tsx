@@ -1,5 +1,6 @@
 // The top of an order's page, in a shop owner's words: what was sold and for how much, its state, who paid and how.
-import type { ChargeRecord, OrderRecord, OrderStatus, ProofRecord } from '../../../store/types.ts';
+import type { ChargeRecord, OrderRecord, ProofRecord } from '../../../store/types.ts';
+import type { OrderStatus } from '../../../orders/types.ts';
 import { STATUS_LABEL, Time, gatewayLabel } from './format.tsx';
 import { FORM_LABEL, VOUCHER_TEXT, verdictText } from './order-history.tsx';
 import { orderFacts, proofFacts } from './order-facts.ts';

@@ -1,7 +1,8 @@
 // The order list: newest first, search by id or reference, a status filter, test orders hidden unless asked for, cursor pages.
 import { Hono } from 'hono';
 import type { OrderDeps } from '../../../orders/deps.ts';
-import type { OrderRecord, OrderStatus } from '../../../store/types.ts';
+import type { OrderRecord } from '../../../store/types.ts';
+import type { OrderStatus } from '../../../orders/types.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
 import { ORDER_STATUSES, decodeCursor, isOrderStatus, isTestOrder, listOrdersPage } from '../../../orders/queries.ts';
 import type { ConsoleEnv } from './env.ts';

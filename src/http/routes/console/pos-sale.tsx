@@ -1,5 +1,6 @@
 // The sale screen shown to the customer: amount, big status, the order QR with a countdown, "Pay with…" links.
-import type { OrderRecord, OrderStatus, ChargeRecord } from '../../../store/types.ts';
+import type { OrderRecord, ChargeRecord } from '../../../store/types.ts';
+import type { OrderStatus } from '../../../orders/types.ts';
 import type { GatewayId } from '../../../gateways/types.ts';
 import { CsrfForm } from './layout.tsx';
 import { QrFigure } from './qr.tsx';
