@@ -15,6 +15,7 @@ const schema = z.object({
   OC_PRIVATE_KEY: z.string().min(1).optional(),
   OC_PRIVATE_KEY_FILE: z.string().min(1).optional(),
   OC_DATABASE_URL: z.string().min(1).default('file:./data/opencharge.db'),
+  OC_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   OC_HOST: z
     .string()
     .refine(isListenHost, 'must be an IP address (127.0.0.1 for this machine only, 0.0.0.0 or :: for every interface) or a host name')
@@ -88,6 +89,8 @@ export interface Config {
   privateKey?: string;
   privateKeyFile?: string;
   databaseUrl: string;
+  /** PostgreSQL connections per instance (OC_DATABASE_POOL_SIZE); SQLite ignores it. */
+  databasePoolSize: number;
   host: string;
   /** OC_PORT; after start-up (boundConfig) the port actually bound, also when OC_PORT=0. */
   port: number;
@@ -277,6 +280,7 @@ export function loadConfig(env: Env, layers: ConfigLayers = {}): Config {
     privateKey: s.OC_PRIVATE_KEY,
     privateKeyFile: s.OC_PRIVATE_KEY_FILE,
     databaseUrl: s.OC_DATABASE_URL,
+    databasePoolSize: s.OC_DATABASE_POOL_SIZE,
     host: s.OC_HOST,
     port: s.OC_PORT,
     publicUrl,

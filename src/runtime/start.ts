@@ -59,7 +59,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
   const log = o.log ?? createLogger({ level: loaded.logLevel, format: loaded.logFormat });
   const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
   await checkListenHost(loaded.host);
-  const store = await o.openStore(loaded.databaseUrl, { cwd: o.cwd });
+  const store = await o.openStore(loaded.databaseUrl, { cwd: o.cwd, poolSize: loaded.databasePoolSize });
   let limits: RateLimits | undefined;
   try {
     limits = await openLimits(loaded, store);

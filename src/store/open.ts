@@ -31,6 +31,8 @@ export interface OpenOptions {
   cwd?: string;
   /** Apply migrations (default true): `serve` and `migrate` do; tests always do. */
   migrate?: boolean;
+  /** PostgreSQL connections in this process's pool (OC_DATABASE_POOL_SIZE); SQLite has one connection. */
+  poolSize?: number;
 }
 
 export async function openStore(url: string, opts: OpenOptions = {}): Promise<Store> {

@@ -18,7 +18,7 @@ export const PG_MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url))
 export interface PgConnectOptions {
   /** Apply migrations/pg (default true); the schema named by ?schema= is created first if missing. */
   migrate?: boolean;
-  /** Pool size (postgres.js default 10). */
+  /** Pool size (postgres.js default 10; the store's default is DEFAULT_POOL_SIZE, OC_DATABASE_POOL_SIZE). */
   max?: number;
 }
 
@@ -82,8 +82,17 @@ export async function connectPg(url: string, opts: PgConnectOptions = {}): Promi
   return { db, client, schema: target.schema, masked: target.masked, close: () => client.end({ timeout: 5 }) };
 }
 
+/** Connections per instance when OC_DATABASE_POOL_SIZE is not set. */
+export const DEFAULT_POOL_SIZE = 10;
+
+/**
+ * Creation batches committing at once: a quarter of the pool (at least one), so reads, sweeps and the
+ * delivery worker keep connections while creations queue into larger batches.
+ */
+export const groupCommitsInFlight = (poolSize: number) => Math.max(1, Math.floor(poolSize / 4));
+
 /** openStore's PostgreSQL branch. */
 export async function openPgStore(url: string, opts: OpenOptions = {}): Promise<Store> {
-  const c = await connectPg(url, { migrate: opts.migrate });
-  return createPgStore(c.db, c.close);
+  const c = await connectPg(url, { migrate: opts.migrate, max: opts.poolSize ?? DEFAULT_POOL_SIZE });
+  return createPgStore(c.db, c.client, c.close, { inFlight: groupCommitsInFlight(opts.poolSize ?? DEFAULT_POOL_SIZE) });
 }

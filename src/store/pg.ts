@@ -1,91 +1,29 @@
 // The Store on PostgreSQL (postgres.js through drizzle): the SQLite store's semantics, safe across processes.
-import { and, asc, desc, eq, inArray, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
-import type { PgDatabase } from 'drizzle-orm/pg-core';
-import type { PostgresJsQueryResultHKT } from 'drizzle-orm/postgres-js';
+import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import type postgres from 'postgres';
 import * as t from './schema/pg.ts';
-import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, SearchQuery, Store, TestOrderMark } from './types.ts';
-import type { OrderStatus, ProofVerdict } from '../orders/types.ts';
+import type { ChargeRecord, DeliveryRecord, OrderRecord, ProofOutcome, ProofRecord, Store } from './types.ts';
+import type { ProofVerdict } from '../orders/types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from '../orders/types.ts';
-import { orderSet } from './order-change.ts';
+import { createGroupCommit } from './group-commit.ts';
+import { pgCreateBatch, type Created, type Creation } from './pg-create.ts';
+import { applyChange, eventOf, getChargeForOrder, getOrder, insertNonce, isUniqueViolation, orderFilters, proofRows, searchWhere, storable, writeOutbox, type Q } from './pg-queries.ts';
 import { proofSeen } from './proof-slot.ts';
-import { memoNeedle, searchable } from './test-mark.ts';
+import { searchable } from './test-mark.ts';
 
-/** The database or a transaction on it: every helper below runs on either. */
-type Q = PgDatabase<PostgresJsQueryResultHKT, typeof t>;
+export { isUniqueViolation } from './pg-queries.ts';
 
-/** Walks drizzle's wrapper to the driver error: is it a unique violation (23505) of this constraint? */
-export function isUniqueViolation(err: unknown, constraint: string): boolean {
-  for (let e = err as { code?: string; constraint_name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === '23505') return e.constraint_name === constraint;
-  }
-  return false;
+export interface PgStoreOptions {
+  /** Order-creation batches committing at once, each on its own pooled connection (default 1). */
+  inFlight?: number;
 }
 
-/** PostgreSQL text cannot hold NUL, so no stored key contains one: such a lookup is "not found", not an error. */
-const storable = (...keys: string[]) => keys.every((k) => !k.includes('\0'));
-
-const eventOf = ({ seq: _seq, ...e }: typeof t.events.$inferSelect) => e as EventRecord;
-
-async function writeOutbox(tx: Q, rows: Outbox[]): Promise<void> {
-  if (rows.length === 0) return;
-  await tx.insert(t.events).values(rows.map((o) => o.event));
-  const deliveries = rows.flatMap((o) =>
-    o.delivery
-      ? [{ id: o.delivery.id, eventId: o.event.id, url: o.delivery.url, status: 'pending' as const, nextAttemptAt: o.event.createdAt, createdAt: o.event.createdAt }]
-      : [],
-  );
-  if (deliveries.length) await tx.insert(t.deliveries).values(deliveries);
-}
-
-async function insertNonce(tx: Q, c: NonceClaim): Promise<boolean> {
-  // ON CONFLICT DO NOTHING waits for a concurrent insert of the same key, then reports whether ours landed.
-  const rows = await tx.insert(t.nonces).values(c).onConflictDoNothing().returning({ ocid: t.nonces.ocid });
-  return rows.length === 1;
-}
-
-async function getOrder(tx: Q, id: string, lock = false): Promise<OrderRecord | undefined> {
-  if (!storable(id)) return undefined;
-  const q = tx.select().from(t.orders).where(eq(t.orders.id, id));
-  const [row] = lock ? await q.for('update') : await q;
-  return row as OrderRecord | undefined;
-}
-
-async function applyChange(tx: Q, id: string, c: OrderChange): Promise<OrderRecord | undefined> {
-  const set = orderSet(c);
-  if (Object.keys(set).length === 0) return getOrder(tx, id);
-  // Under READ COMMITTED a racing UPDATE waits for the row, then re-checks `status = from` on the new version.
-  const [row] = await tx.update(t.orders).set(set).where(and(eq(t.orders.id, id), eq(t.orders.status, c.from))).returning();
-  return row as OrderRecord | undefined;
-}
-
-async function proofRows(tx: Q, issuer: number, txid: string): Promise<ProofRecord[]> {
-  return (await tx.select().from(t.proofs).where(and(eq(t.proofs.issuer, issuer), eq(t.proofs.txid, txid)))) as ProofRecord[];
-}
-
-async function getChargeForOrder(tx: Q, orderId: string, gateway: string): Promise<ChargeRecord | undefined> {
-  if (!storable(orderId, gateway)) return undefined;
-  const [row] = await tx.select().from(t.charges).where(and(eq(t.charges.orderId, orderId), eq(t.charges.gateway, gateway)));
-  return row as ChargeRecord | undefined;
-}
-
-/** An order carries the test mark (types.ts TestOrderMark); starts_with/strpos compare case-sensitively as on SQLite. */
-const marked = (m: TestOrderMark) =>
-  sql`(${t.orders.reference} is not null and starts_with(${t.orders.reference}, ${m.referencePrefix}::text) and strpos(${t.orders.orderJson}, ${memoNeedle(m)}::text) > 0)`;
-const contains = (col: typeof t.orders.id | typeof t.orders.reference, text: string) => sql`strpos(lower(${col}), lower(${text}::text)) > 0`;
-
-/** The filters listOrders and searchOrders share. */
-const orderFilters = (q: { status?: OrderStatus; hide?: TestOrderMark }): Array<SQL | undefined> => [
-  q.status ? eq(t.orders.status, q.status) : undefined,
-  q.hide ? not(marked(q.hide)) : undefined,
-];
-
-/** Exact id first, then exact reference, then partial matches (SearchQuery). */
-function searchWhere(q: SearchQuery) {
-  const hit = or(eq(t.orders.id, q.text), eq(t.orders.reference, q.text), contains(t.orders.id, q.text), contains(t.orders.reference, q.text));
-  return { where: and(...orderFilters(q), hit), rank: sql`case when ${t.orders.id} = ${q.text}::text then 0 when ${t.orders.reference} = ${q.text}::text then 1 else 2 end` };
-}
-
-export function createPgStore(db: Q, close: () => Promise<void>): Store {
+/**
+ * `db` for everything but order creation, which runs on the driver itself (`client`, the same pool): many
+ * creations share one transaction and one durable COMMIT (group commit), each answered after it.
+ */
+export function createPgStore(db: Q, client: postgres.Sql, close: () => Promise<void>, opts: PgStoreOptions = {}): Store {
+  const createInBatch = createGroupCommit<Creation, Created>({ commit: pgCreateBatch(client), inFlight: opts.inFlight ?? 1, maxBatch: 128 });
   return {
     dialect: 'postgres',
     async ping() {
@@ -104,20 +42,7 @@ export function createPgStore(db: Q, close: () => Promise<void>): Store {
       return (await db.delete(t.nonces).where(lt(t.nonces.expiresAt, now))).count;
     },
     async createOrder(order, outbox, nonce) {
-      return db.transaction(async (tx) => {
-        if (nonce && !(await insertNonce(tx, nonce))) return { kind: 'nonce_reused' as const };
-        const existing = await getOrder(tx, order.id);
-        if (existing) return { kind: 'exists' as const, order: existing };
-        // A concurrent create of the same id makes this wait for it, then insert nothing: read its row back.
-        const [row] = await tx.insert(t.orders).values({ ...order, status: 'pending' }).onConflictDoNothing({ target: t.orders.id }).returning();
-        if (!row) {
-          const winner = await getOrder(tx, order.id);
-          if (!winner) throw new Error(`createOrder: order ${order.id} conflicted but cannot be read`);
-          return { kind: 'exists' as const, order: winner };
-        }
-        await writeOutbox(tx, [outbox]);
-        return { kind: 'created' as const, order: row as OrderRecord };
-      });
+      return createInBatch(nonce ? { order, outbox, nonce } : { order, outbox });
     },
     async getOrder(id) {
       return getOrder(db, id);
