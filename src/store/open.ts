@@ -12,7 +12,7 @@ import { isPgUrl, maskDbUrl } from './db-url.ts';
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
-/** The pragmas payment state needs (PROFILE, prior-art §10): WAL, FULL sync, busy timeout, foreign keys. */
+/** The pragmas payment state needs: WAL, FULL sync (a commit survives a power cut), busy timeout, foreign keys. */
 export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 5000', 'foreign_keys = ON'];
 
 /** A better-sqlite3 connection with the payment pragmas applied (used by openStore and its test). */

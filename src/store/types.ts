@@ -124,6 +124,8 @@ export interface Store {
   /**
    * In one transaction: consume the nonce (if given), then insert the order and its outbox unless the id
    * exists. `nonce_reused` leaves nothing written; `exists` returns the stored order for the idempotency check.
+   * Creations arriving together may share that transaction (group commit); each is answered only after its
+   * commit, and one that fails rolls back alone.
    */
   createOrder(
     order: NewOrder,
@@ -177,7 +179,10 @@ export interface Store {
   /** Puts a delivery back to pending, due now, keeping its attempt count and any lease in flight. */
   redeliver(id: string, now: number): Promise<DeliveryRecord | undefined>;
 
-  /** Inserts a gateway charge unless one exists for (order, gateway); returns the stored one. */
+  /**
+   * Reserves the charge slot of (order, gateway) before the gateway is called, so concurrent pays create one
+   * charge: inserts unless one exists, and returns the stored one.
+   */
   insertCharge(charge: ChargeRecord): Promise<{ kind: 'created' | 'exists'; charge: ChargeRecord }>;
   getCharge(gateway: string, reference: string): Promise<ChargeRecord | undefined>;
   getChargeForOrder(orderId: string, gateway: string): Promise<ChargeRecord | undefined>;
@@ -202,6 +207,6 @@ export interface Store {
     patch: Pick<ChargeRecord, 'status' | 'gatewayStatus' | 'updatedAt'>,
     decide: (order: OrderRecord | undefined) => { change?: OrderChange; outbox: Outbox[] },
   ): Promise<{ order?: OrderRecord } | undefined>;
-  /** Reserves a charge slot before calling the gateway (so concurrent pays create one charge). */
+  /** Frees a slot whose create certainly failed, or one the sweep gave up on before it got a reference. */
   deleteCharge(id: string): Promise<void>;
 }
