@@ -118,10 +118,14 @@ async function commitTogether(client: postgres.Sql, items: readonly Creation[]):
   }) as Promise<Created[]>;
 }
 
+/** A PostgreSQL server error (it has a severity): the transaction certainly did not commit. */
+const refusedByServer = (err: unknown) => typeof (err as { severity?: unknown } | null)?.severity === 'string';
+
 /**
- * The group commit's batch on PostgreSQL. When the shared transaction fails (one creation's error aborts it,
- * or a deadlock with another instance), nothing of it was written: each creation is then retried alone in
- * its own transaction, so one failure fails only itself and loses none of the others.
+ * The group commit's batch on PostgreSQL. When the server refuses the shared transaction (one creation's
+ * error aborts it, or a deadlock with another instance), nothing of it was written: each creation is then
+ * retried alone in its own transaction, so one failure fails only itself and loses none of the others. A lost
+ * connection leaves the commit's outcome unknown, so that error goes to every creation, as it would alone.
  */
 export function pgCreateBatch(client: postgres.Sql) {
   const alone = (c: Creation): Promise<Outcome<Created>> =>
@@ -133,7 +137,8 @@ export function pgCreateBatch(client: postgres.Sql) {
     if (items.length === 1) return [await alone(items[0]!)];
     try {
       return (await commitTogether(client, items)).map((value) => ({ ok: true, value }));
-    } catch {
+    } catch (error) {
+      if (!refusedByServer(error)) return items.map(() => ({ ok: false, error }));
       return Promise.all(items.map(alone));
     }
   };
