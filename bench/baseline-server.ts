@@ -1,45 +1,204 @@
-// The bare baseline for `npm run bench`: only the essential work of /orders/create, no framework extras.
-// Verify the caller's signature, insert nonce + order durably in one transaction, sign the order.
-import { randomBytes } from 'node:crypto';
-import { serve } from '@hono/node-server';
+// The bare baselines for `npm run bench`: only the essential work of /orders/create, no framework extras.
+// BENCH_MODE=ceiling (c): HTTP + verify the caller's signature + parse + sign the order + sign the response, no database.
+// BENCH_MODE=sqlite (b): the same, plus nonce + order + outbox event inserted durably (synchronous=FULL) on the
+//   project's own tables (migrations/sqlite), group-committed like the server: creations arriving in one
+//   event-loop turn share one transaction, each in its own savepoint, answered after the commit.
+// BENCH_MODE=postgres (b): the same inserts in one postgres.js transaction per request (like the server's store),
+//   on the project's tables (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
+// Runs under Node (@hono/node-server, better-sqlite3) and Bun (Bun.serve, bun:sqlite).
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
-import Database from 'better-sqlite3';
 import { selectBackend } from '../src/crypto/select.ts';
-import { canonicalOrder, canonicalRequest } from '../src/protocol/canonical.ts';
+import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
 import { signCanonical, verifyCanonical } from '../src/protocol/signature.ts';
 
+const ROOT = resolve(import.meta.dirname, '..');
+const mode = process.env.BENCH_MODE ?? 'sqlite';
 const { backend } = selectBackend((process.env.OC_CRYPTO as 'noble' | 'native') ?? 'auto');
 const merchantKey = (parsePrivateKey(process.env.OC_PRIVATE_KEY!) as { ok: true; key: Uint8Array }).key;
 const callerKey = (parsePublicKey(process.env.BENCH_CALLER_PUBLIC_KEY!) as { ok: true; key: Uint8Array }).key;
-const db = new Database(process.env.BENCH_DB!);
-for (const p of ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 5000']) db.pragma(p);
-db.exec('create table if not exists nonces (ocid integer, nonce text, primary key (ocid, nonce))');
-db.exec('create table if not exists orders (id text primary key, body text not null)');
-const insertNonce = db.prepare('insert or ignore into nonces (ocid, nonce) values (?, ?)');
-const insertOrder = db.prepare('insert into orders (id, body) values (?, ?)');
-const tx = db.transaction((ocid: number, nonce: string, id: string, body: string) => {
-  if (insertNonce.run(ocid, nonce).changes !== 1) return false;
-  insertOrder.run(id, body);
-  return true;
-});
+const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
+
+const migrations = (dialect: 'sqlite' | 'pg') => {
+  const dir = join(ROOT, 'migrations', dialect);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('--> statement-breakpoint'))
+    .map((s) => s.trim())
+    .filter(Boolean);
+};
+
+interface Row {
+  id: string;
+  callerOcid: number;
+  requestHash: string;
+  amount: string;
+  currency: string;
+  createdAt: number;
+  expiresAt: number;
+  orderJson: string;
+  signature: string;
+  responseBody: string;
+  nonce: string;
+  nonceExpires: number;
+  eventId: string;
+  eventData: string;
+}
+
+/** Stores a row durably; false if the nonce was used. */
+type Persist = (r: Row) => Promise<boolean>;
+
+interface Stmt {
+  run(...args: unknown[]): { changes: number };
+  get(...args: unknown[]): unknown;
+}
+interface SyncDb {
+  exec(sql: string): void;
+  prepare(sql: string): Stmt;
+}
+
+async function sqlitePersist(): Promise<Persist> {
+  const file = process.env.BENCH_DB!;
+  let db: SyncDb;
+  if (isBun) {
+    const { Database } = (await import('bun:sqlite' as string)) as { Database: new (f: string) => SyncDb };
+    db = new Database(file);
+  } else {
+    const { default: Database } = await import('better-sqlite3');
+    db = new Database(file) as unknown as SyncDb;
+  }
+  for (const p of ['journal_mode = WAL', 'synchronous = FULL', 'busy_timeout = 5000', 'foreign_keys = ON']) db.exec(`pragma ${p}`);
+  for (const s of migrations('sqlite')) db.exec(s);
+  const insertNonce = db.prepare('insert or ignore into nonces (ocid, nonce, expires_at) values (?, ?, ?)');
+  const getOrder = db.prepare('select * from orders where id = ?');
+  const insertOrder = db.prepare(
+    `insert into orders (id, caller_ocid, request_hash, status, amount, currency, reference, created_at, expires_at, order_json, signature, response_body)
+     values (?, ?, ?, 'pending', ?, ?, null, ?, ?, ?, ?, ?) returning *`,
+  );
+  const insertEvent = db.prepare("insert into events (id, order_id, type, created_at, data) values (?, ?, 'order.created', ?, ?)");
+  const one = (r: Row) => {
+    if (insertNonce.run(r.callerOcid, r.nonce, r.nonceExpires).changes !== 1) return false;
+    if (getOrder.get(r.id)) return false;
+    insertOrder.get(r.id, r.callerOcid, r.requestHash, r.amount, r.currency, r.createdAt, r.expiresAt, r.orderJson, r.signature, r.responseBody);
+    insertEvent.run(r.eventId, r.id, r.createdAt, r.eventData);
+    return true;
+  };
+  type Job = { r: Row; resolve: (v: boolean) => void; reject: (e: unknown) => void; out?: boolean; err?: unknown };
+  let queue: Job[] = [];
+  const flush = () => {
+    const jobs = queue;
+    queue = [];
+    try {
+      db.exec('begin immediate');
+      for (const j of jobs) {
+        db.exec('savepoint s');
+        try {
+          j.out = one(j.r);
+          db.exec('release s');
+        } catch (err) {
+          db.exec('rollback to s');
+          db.exec('release s');
+          j.err = err ?? new Error('failed');
+        }
+      }
+      db.exec('commit');
+    } catch (err) {
+      try {
+        db.exec('rollback');
+      } catch {}
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    for (const j of jobs) (j.err ? j.reject(j.err) : j.resolve(j.out!));
+  };
+  return (r) =>
+    new Promise<boolean>((resolve, reject) => {
+      if (queue.push({ r, resolve, reject }) === 1) setImmediate(flush);
+    });
+}
+
+async function postgresPersist(): Promise<Persist> {
+  const { default: postgres } = await import('postgres');
+  const schema = process.env.BENCH_PG_SCHEMA!;
+  const admin = postgres(process.env.BENCH_PG_URL!, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create schema if not exists "${schema}"`);
+  await admin.end();
+  const sql = postgres(process.env.BENCH_PG_URL!, { onnotice: () => {}, connection: { search_path: schema } });
+  if (process.env.BENCH_PG_MIGRATE !== '0') for (const s of migrations('pg')) await sql.unsafe(s);
+  return (r) =>
+    sql.begin(async (tx) => {
+      const n = await tx`insert into nonces (ocid, nonce, expires_at) values (${r.callerOcid}, ${r.nonce}, ${r.nonceExpires}) on conflict do nothing returning 1`;
+      if (n.length !== 1) return false;
+      const existing = await tx`select * from orders where id = ${r.id}`;
+      if (existing.length) return false;
+      await tx`insert into orders (id, caller_ocid, request_hash, status, amount, currency, reference, created_at, expires_at, order_json, signature, response_body)
+        values (${r.id}, ${r.callerOcid}, ${r.requestHash}, 'pending', ${r.amount}, ${r.currency}, null, ${r.createdAt}, ${r.expiresAt}, ${r.orderJson}, ${r.signature}, ${r.responseBody})
+        on conflict (id) do nothing returning *`;
+      await tx`insert into events (id, order_id, type, created_at, data) values (${r.eventId}, ${r.id}, 'order.created', ${r.createdAt}, ${r.eventData})`;
+      return true;
+    }) as Promise<boolean>;
+}
+
+const persist: Persist | undefined = mode === 'ceiling' ? undefined : mode === 'postgres' ? await postgresPersist() : await sqlitePersist();
+const PATH = '/opencharge/orders/create';
+// Every answer is signed, as the protocol requires of the server (PROFILE §2): part of the essential work.
+const json = (body: string, status = 200) => {
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = signCanonical(backend, merchantKey, canonicalResponse({ ocid: '500', timestamp, status, body }));
+  return new Response(body, { status, headers: { 'content-type': 'application/json', 'x-oc-id': '500', 'x-oc-timestamp': timestamp, 'x-oc-signature': signature } });
+};
 
 const app = new Hono();
-app.post('/opencharge/orders/create', async (c) => {
+app.post(PATH, async (c) => {
   const raw = new Uint8Array(await c.req.arrayBuffer());
   const ocid = c.req.header('x-oc-id')!;
   const timestamp = c.req.header('x-oc-timestamp')!;
   const nonce = c.req.header('x-oc-nonce')!;
-  const canonical = canonicalRequest({ ocid, timestamp, nonce, method: 'POST', path: '/opencharge/orders/create', body: raw });
-  if (!verifyCanonical(backend, callerKey, canonical, c.req.header('x-oc-signature')).valid) return c.json({ error: 'sig' }, 401);
+  const canonical = canonicalRequest({ ocid, timestamp, nonce, method: 'POST', path: PATH, body: raw });
+  if (!verifyCanonical(backend, callerKey, canonical, c.req.header('x-oc-signature')).valid) return json('{"error":{"code":"INVALID_SIGNATURE"}}', 401);
   const req = JSON.parse(new TextDecoder().decode(raw)) as { amount: string; currency: string };
   const now = Math.floor(Date.now() / 1000);
   const order = { id: `ord_${randomBytes(16).toString('hex')}`, ocid: 500, amount: req.amount, currency: req.currency, createdAt: now, expiresAt: now + 3600, accepts: [100] };
   const signature = signCanonical(backend, merchantKey, canonicalOrder(order));
-  const body = JSON.stringify({ order, signature, urls: { order: [`http://localhost/opencharge/orders/${order.id}`] } });
-  if (!tx(Number(ocid), nonce, order.id, body)) return c.json({ error: 'nonce' }, 401);
-  return c.body(body, 200, { 'content-type': 'application/json' });
+  const orderJson = JSON.stringify(order);
+  const urls = { order: [`https://pay.bench.example/opencharge/orders/${order.id}`] };
+  const body = `{"order":${orderJson},"signature":"${signature}","urls":${JSON.stringify(urls)}}`;
+  if (persist) {
+    const stored = await persist({
+      id: order.id,
+      callerOcid: Number(ocid),
+      requestHash: createHash('sha256').update(raw).digest('hex'),
+      amount: order.amount,
+      currency: order.currency,
+      createdAt: now,
+      expiresAt: order.expiresAt,
+      orderJson,
+      signature,
+      responseBody: body,
+      nonce,
+      nonceExpires: Number(timestamp) + 600,
+      eventId: `evt_${randomBytes(16).toString('hex')}`,
+      eventData: JSON.stringify({ orderId: order.id, status: 'pending', order, signature, urls }),
+    });
+    if (!stored) return json('{"error":{"code":"NONCE_REUSED"}}', 401);
+  }
+  return json(body);
 });
 
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`baseline listening on ${info.port}`));
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+if (isBun) {
+  const bun = (globalThis as unknown as { Bun: { serve(o: object): { port: number; stop(): void } } }).Bun;
+  const server = bun.serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  console.log(`baseline listening on ${server.port}`);
+  process.on('SIGTERM', () => {
+    server.stop();
+    process.exit(0);
+  });
+} else {
+  const { serve } = await import('@hono/node-server');
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info) => console.log(`baseline listening on ${info.port}`));
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}

@@ -1,29 +1,37 @@
-// `npm run bench`: /orders/create requests/s and p50/p99 for the real server against a bare baseline,
-// on each crypto backend, over loopback with 32 connections; plus the in-process ceilings.
-// `--runtime bun` runs the real server under Bun, `--db postgres` on a fresh PostgreSQL schema, `--instances N`
-// starts N servers on one database and splits the load (baseline and ceilings stay on Node + SQLite);
-// `--rounds N` (default 3) alternates server and baseline runs and prints the median ratio.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run bench`: durable signed /orders/create per second, the real server against two baselines, with a lean
+// driver (bench/driver.ts: precomputed signed raw requests on keep-alive sockets, 32 connections by default).
+// Each round runs, on fresh databases, in turn:
+//   (a) the real server (`opencharge-merchant serve`, or the Bun entry with `--runtime bun`);
+//   (b) the lean durable pipeline on the same database engine (bench/baseline-server.ts: Hono, verify, sign, the same
+//       nonce + order + outbox inserts on the project's own tables; SQLite synchronous=FULL group-committed like the
+//       server, or one postgres.js transaction per request with `--db postgres`);
+//   (c) the no-database ceiling (Hono, verify, sign the order and the response).
+// and prints req/s, p50/p99, server CPU per request, then the medians over rounds and a/b, a/c.
+// Options: --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
+// connections split between them), --rounds N (3), --requests N, --connections N (32), --crypto native|noble,
+// --profile (the real server once under `node --cpu-prof`: self time by module group and the top functions).
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import postgres from 'postgres';
-import Database from 'better-sqlite3';
 import { availableBackends } from '../src/crypto/select.ts';
 import type { CryptoBackend } from '../src/protocol/backend.ts';
-import { canonicalRequest, canonicalOrder } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, publicKeyHex } from '../src/protocol/keys.ts';
-import { signCanonical, verifyCanonical } from '../src/protocol/signature.ts';
+import { drive, prepareRequests, type DriveResult } from './driver.ts';
+import { formatSummary, summarize, type CpuProfile } from './profile.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
-  options: Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests'].map((k) => [k, { type: 'string' as const }])),
+  options: {
+    ...Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top'].map((k) => [k, { type: 'string' as const }])),
+    profile: { type: 'boolean' as const },
+  },
   strict: true,
-}) as { values: Record<string, string | undefined> };
+}) as unknown as { values: Record<string, string | undefined> & { profile?: boolean } };
 const connections = Number(flags.connections ?? 32);
 const only = flags.crypto;
 const runtime = flags.runtime ?? 'node';
@@ -34,20 +42,24 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a
 if (!['sqlite', 'postgres'].includes(db)) throw new Error('--db must be sqlite or postgres');
 if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances must be a positive integer');
 if (runtime !== 'node' && runtime !== 'bun') throw new Error(`--runtime must be node or bun, not '${runtime}'`);
+if (flags.profile && runtime !== 'node') throw new Error('--profile runs the server under node --cpu-prof: Node only');
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const MERCHANT_PRIV = '11'.repeat(32);
 const CALLER_PRIV = '22'.repeat(32);
-const PATH = '/opencharge/orders/create';
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
+interface Figures extends DriveResult {
+  /** The server processes' CPU time per completed request (µs), from /proc; NaN where /proc is missing. */
+  serverCpuMicros: number;
 }
 
-function startChild(args: string[], env: Record<string, string>, ready: RegExp, command = process.execPath): Promise<{ child: ChildProcess; port: number }> {
+function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((res, rej) => {
     const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -64,54 +76,60 @@ function startChild(args: string[], env: Record<string, string>, ready: RegExp, 
 
 async function stop(child: ChildProcess) {
   child.removeAllListeners('exit');
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   await done;
 }
 
-function presign(backend: CryptoBackend, n: number) {
-  const key = (parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key;
-  const ts = String(Math.floor(Date.now() / 1000));
-  return Array.from({ length: n }, () => {
-    const nonce = `req_${randomBytes(16).toString('hex')}`;
-    const body = JSON.stringify({ amount: '15.00', currency: 'USD', memo: 'bench' });
-    const sig = signCanonical(backend, key, canonicalRequest({ ocid: '200', timestamp: ts, nonce, method: 'POST', path: PATH, body }));
-    return { method: 'POST' as const, path: PATH, body, headers: { 'content-type': 'application/json', 'x-oc-id': '200', 'x-oc-timestamp': ts, 'x-oc-nonce': nonce, 'x-oc-signature': sig } };
-  });
+/** User + system CPU of a process so far, in µs (Linux /proc). */
+function cpuOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1e6) / CLK_TCK;
+  } catch {
+    return NaN;
+  }
 }
 
-/** Drives every port at once (connections split between them); rps adds up, latency is the worst port's. */
-async function load(ports: number[], backend: CryptoBackend, amount: number): Promise<Figures> {
+/** Warms up, then drives every port at once (connections split between them): rps adds up, latency is the worst port's. */
+async function load(procs: ChildProcess[], ports: number[], backend: CryptoBackend, amount: number): Promise<Figures> {
   const per = Math.max(1, Math.floor(connections / ports.length));
-  const drive = (port: number, reqs: ReturnType<typeof presign>) => {
-    let i = 0;
-    return autocannon({
-      url: `http://127.0.0.1:${port}`,
-      connections: per,
-      amount: reqs.length,
-      requests: [{ setupRequest: (r) => ({ ...r, ...reqs[i++ % reqs.length]! }) }],
-    });
-  };
-  const split = (n: number) => ports.map(() => presign(backend, Math.ceil(n / ports.length)));
-  await Promise.all(split(Math.max(100, Math.floor(amount / 10))).map((reqs, k) => drive(ports[k]!, reqs)));
-  const started = performance.now();
-  const runs = await Promise.all(split(amount).map((reqs, k) => drive(ports[k]!, reqs)));
-  const seconds = (performance.now() - started) / 1000;
+  const callerKey = (parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key;
+  const batch = (n: number) => ports.map(() => prepareRequests({ backend, callerKey, callerOcid: 200, count: Math.ceil(n / ports.length) }));
+  const warm = batch(Math.max(200, Math.floor(amount / 10)));
+  await Promise.all(warm.map((reqs, k) => drive(ports[k]!, reqs, per)));
+  const timed = batch(amount);
+  const cpu0 = procs.map((p) => cpuOf(p.pid));
+  const runs = await Promise.all(timed.map((reqs, k) => drive(ports[k]!, reqs, per)));
+  const serverCpu = procs.reduce((t, p, k) => t + cpuOf(p.pid) - cpu0[k]!, 0);
+  const completed = runs.reduce((t, r) => t + r.completed, 0);
+  const seconds = Math.max(...runs.map((r) => r.seconds));
+  const statuses: Record<number, number> = {};
+  for (const r of runs) for (const [s, n] of Object.entries(r.statuses)) statuses[Number(s)] = (statuses[Number(s)] ?? 0) + n;
   return {
-    // Completed requests over our own wall clock: autocannon's figures are whole seconds.
-    rps: runs.reduce((t, r) => t + r.requests.total, 0) / seconds,
-    p50: Math.max(...runs.map((r) => r.latency.p50)),
-    p99: Math.max(...runs.map((r) => r.latency.p99)),
-    non2xx: runs.reduce((t, r) => t + r.non2xx, 0),
+    completed,
+    seconds,
+    rps: completed / seconds,
+    p50: Math.max(...runs.map((r) => r.p50)),
+    p99: Math.max(...runs.map((r) => r.p99)),
+    statuses,
     errors: runs.reduce((t, r) => t + r.errors, 0),
+    // All ports were driven from this one process: its CPU over the run is in every entry; take it once.
+    driverCpuMicros: (runs[0]!.driverCpuMicros * runs[0]!.completed) / Math.max(1, completed),
+    samples: Object.assign({}, ...runs.map((r) => r.samples)),
+    serverCpuMicros: serverCpu / Math.max(1, completed),
   };
 }
 
-/** A fresh PostgreSQL schema for `--db postgres`, dropped afterwards. */
-async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** A fresh PostgreSQL schema, dropped afterwards. */
+function pgSchema(): { base: string; schema: string; url: string; drop: () => Promise<void> } {
   const base = process.env.OC_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `oc_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
   return {
+    base,
+    schema,
     url: `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`,
     drop: async () => {
       const sql = postgres(base, { max: 1, onnotice: () => {} });
@@ -121,80 +139,113 @@ async function pgDatabase(): Promise<{ url: string; drop: () => Promise<void> }>
   };
 }
 
-function ceilings(backend: CryptoBackend) {
-  const priv = (parsePrivateKey(MERCHANT_PRIV) as { ok: true; key: Uint8Array }).key;
-  const pub = backend.publicKey(priv);
-  const msg = canonicalOrder({ id: 'ord_x', amount: '15.00', currency: 'USD', createdAt: 1, expiresAt: 2, accepts: [100] });
-  const sig = signCanonical(backend, priv, msg);
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < 1000) {
-    verifyCanonical(backend, pub, msg, sig);
-    signCanonical(backend, priv, msg);
-    n++;
-  }
-  const cryptoRate = (n * 1000) / (performance.now() - t0);
-  const dir = mkdtempSync(join(tmpdir(), 'oc-bench-db-'));
-  const db = new Database(join(dir, 'c.db'));
-  for (const p of ['journal_mode = WAL', 'synchronous = FULL']) db.pragma(p);
-  db.exec('create table nonces (ocid integer, nonce text, primary key (ocid, nonce)); create table orders (id text primary key, body text)');
-  const a = db.prepare('insert or ignore into nonces values (?, ?)');
-  const b = db.prepare('insert into orders values (?, ?)');
-  const tx = db.transaction((k: string) => {
-    a.run(200, k);
-    b.run(k, 'x'.repeat(400));
-  });
-  let c = 0;
-  const t1 = performance.now();
-  while (performance.now() - t1 < 1000) tx(`k${c++}`);
-  const commitRate = (c * 1000) / (performance.now() - t1);
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-  return { cryptoRate, commitRate };
-}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const us = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0).padStart(4)} µs` : '   ? µs');
+const fmt = (f: Figures) => {
+  const other = Object.entries(f.statuses).filter(([s]) => s !== '200');
+  const odd = other.length ? `  NON-200 ${other.map(([s, n]) => `${s}×${n}`).join(' ')} (${Object.entries(f.samples).filter(([s]) => s !== '200').map(([, b]) => b.slice(0, 120)).join(' | ')})` : '';
+  return `${f.rps.toFixed(0).padStart(6)} req/s  p50 ${f.p50.toFixed(1).padStart(5)} ms  p99 ${f.p99.toFixed(1).padStart(5)} ms  server CPU ${us(f.serverCpuMicros)}/req  driver CPU ${us(f.driverCpuMicros)}/req${f.errors ? `  errors ${f.errors}` : ''}${odd}`;
+};
 
-const fmt = (f: Figures) => `${f.rps.toFixed(0).padStart(6)} req/s  p50 ${String(f.p50).padStart(4)} ms  p99 ${String(f.p99).padStart(4)} ms  non-2xx ${f.non2xx}  errors ${f.errors}`;
-
-async function benchBackend(backend: CryptoBackend) {
-  const amount = Number(flags.requests ?? (backend.name === 'native' ? 12000 : 2500));
+function setup(backend: CryptoBackend) {
   const dir = mkdtempSync(join(tmpdir(), 'oc-bench-'));
   const peers = join(dir, 'peers.json');
   const callerPub = publicKeyHex(backend.publicKey((parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key));
   writeFileSync(peers, JSON.stringify([{ ocid: 200, publicKey: callerPub }]));
   // One caller from one address at full speed: the rate limits are off, or the bench would measure 429s.
-  const env = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.bench.example', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0' };
+  const env: Record<string, string> = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.bench.example', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0' };
+  return { dir, env, callerPub };
+}
 
-  const [command, args]: [string, string[]] = runtime === 'bun' ? [BUN, ['src/runtime/bun.ts']] : [process.execPath, ['bin/opencharge-merchant.mjs', 'serve']];
-  const label = `${runtime}, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, ${instances} instance${instances > 1 ? 's' : ''}`;
-  console.log(`\n== crypto backend: ${backend.name} (${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
-  const ratios: number[] = [];
-  // Server and baseline alternate, each round on fresh databases: fsync latency on a shared disk drifts.
+const SERVER_READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
+const BASELINE_READY = /baseline listening on (\d+)/;
+const serverCommand = (nodeFlags: string[] = []): [string, string[]] =>
+  runtime === 'bun' ? [BUN, ['--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...nodeFlags, 'bin/opencharge-merchant.mjs', 'serve']];
+const baselineCommand = (): [string, string[]] => (runtime === 'bun' ? [BUN, ['--no-env-file', 'bench/baseline-server.ts']] : [process.execPath, ['bin/run-ts.mjs', 'bench/baseline-server.ts']]);
+
+async function startMany(n: number, cmd: [string, string[]], env: (k: number) => Record<string, string>, ready: RegExp) {
+  const started = [];
+  // One by one: the first applies the migrations.
+  for (let k = 0; k < n; k++) started.push(await startChild(cmd[0], cmd[1], env(k), ready));
+  return started;
+}
+
+async function benchBackend(backend: CryptoBackend) {
+  const amount = Number(flags.requests ?? (backend.name === 'native' ? 12000 : 2500));
+  const { dir, env, callerPub } = setup(backend);
+  const engine = db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL';
+  const plural = instances > 1 ? `, ${instances} instances` : '';
+  console.log(`\n== crypto backend: ${backend.name} (${runtime}, ${engine}${plural}; ${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
+  const all: Record<'a' | 'b' | 'c', Figures[]> = { a: [], b: [], c: [] };
   for (let round = 1; round <= rounds; round++) {
-    const pg = db === 'postgres' ? await pgDatabase() : undefined;
-    const dbUrl = pg?.url ?? `file:${join(dir, `real-${round}.db`)}`;
-    const servers = [];
-    // One by one: the first applies the migrations.
-    for (let k = 0; k < instances; k++) servers.push(await startChild(args, { ...env, OC_DATABASE_URL: dbUrl }, /listening on http:\/\/127\.0\.0\.1:(\d+)/, command));
-    const a = await load(servers.map((x) => x.port), backend, amount);
-    for (const x of servers) await stop(x.child);
-    await pg?.drop();
-    const base = await startChild(['bin/run-ts.mjs', 'bench/baseline-server.ts'], { ...env, BENCH_DB: join(dir, `base-${round}.db`), BENCH_CALLER_PUBLIC_KEY: callerPub }, /baseline listening on (\d+)/);
-    const b = await load([base.port], backend, amount);
-    await stop(base.child);
-    ratios.push(a.rps / b.rps);
+    // (a) the real server, on a fresh database.
+    const pgA = db === 'postgres' ? pgSchema() : undefined;
+    const a0 = await startMany(instances, serverCommand(), () => ({ ...env, OC_DATABASE_URL: pgA?.url ?? `file:${join(dir, `real-${round}.db`)}` }), SERVER_READY);
+    const a = await load(a0.map((x) => x.child), a0.map((x) => x.port), backend, amount);
+    for (const x of a0) await stop(x.child);
+    await pgA?.drop();
+    // (b) the lean durable pipeline, same engine.
+    const pgB = db === 'postgres' ? pgSchema() : undefined;
+    const bEnv = (k: number) => ({
+      ...env,
+      BENCH_CALLER_PUBLIC_KEY: callerPub,
+      BENCH_MODE: db,
+      BENCH_DB: join(dir, `base-${round}.db`),
+      ...(pgB ? { BENCH_PG_URL: pgB.base, BENCH_PG_SCHEMA: pgB.schema, BENCH_PG_MIGRATE: k === 0 ? '1' : '0' } : {}),
+    });
+    const b0 = await startMany(instances, baselineCommand(), bEnv, BASELINE_READY);
+    const b = await load(b0.map((x) => x.child), b0.map((x) => x.port), backend, amount);
+    for (const x of b0) await stop(x.child);
+    await pgB?.drop();
+    // (c) the no-database ceiling.
+    const c0 = await startMany(instances, baselineCommand(), () => ({ ...env, BENCH_CALLER_PUBLIC_KEY: callerPub, BENCH_MODE: 'ceiling' }), BASELINE_READY);
+    const c = await load(c0.map((x) => x.child), c0.map((x) => x.port), backend, amount);
+    for (const x of c0) await stop(x.child);
+    all.a.push(a);
+    all.b.push(b);
+    all.c.push(c);
     console.log(`round ${round}`);
-    console.log(`(a) server    ${fmt(a)}  [${label}]`);
-    console.log(`(b) baseline  ${fmt(b)}  [node, SQLite synchronous=FULL, 1 process]`);
-    console.log(`ratio a/b     ${(a.rps / b.rps).toFixed(2)}`);
+    console.log(`(a) server    ${fmt(a)}`);
+    console.log(`(b) lean      ${fmt(b)}`);
+    console.log(`(c) ceiling   ${fmt(c)}`);
+    console.log(`    a/b ${(a.rps / b.rps).toFixed(2)}  a/c ${(a.rps / c.rps).toFixed(2)}`);
   }
   rmSync(dir, { recursive: true, force: true });
-  const sorted = [...ratios].sort((x, y) => x - y);
-  const c = ceilings(backend);
-  console.log(`median ratio  ${sorted[Math.floor(sorted.length / 2)]!.toFixed(2)} over ${rounds} round${rounds > 1 ? 's' : ''} (min ${sorted[0]!.toFixed(2)}, max ${sorted.at(-1)!.toFixed(2)}; target ≥ 0.80)`);
-  console.log(`ceilings      verify+sign ${c.cryptoRate.toFixed(0)}/s in-process, durable nonce+order commits ${c.commitRate.toFixed(0)}/s`);
+  const m = (k: 'a' | 'b' | 'c', f: (x: Figures) => number) => median(all[k].map(f));
+  const ratio = (x: 'b' | 'c') => median(all.a.map((a, i) => a.rps / all[x][i]!.rps));
+  const line = (k: 'a' | 'b' | 'c', what: string) =>
+    `(${k}) ${what.padEnd(44)} ${m(k, (x) => x.rps).toFixed(0).padStart(6)} req/s  p99 ${m(k, (x) => x.p99).toFixed(1).padStart(5)} ms  server CPU ${us(m(k, (x) => x.serverCpuMicros))}/req`;
+  console.log(`medians over ${rounds} round${rounds > 1 ? 's' : ''} (${runtime}, ${engine}${plural}, crypto ${backend.name}):`);
+  console.log(line('a', 'our server'));
+  console.log(line('b', db === 'postgres' ? 'lean durable pipeline (postgres.js, 1 tx/req)' : 'lean durable pipeline (group commit)'));
+  console.log(line('c', 'ceiling: HTTP + verify + sign, no database'));
+  console.log(`a/b ${ratio('b').toFixed(2)}  a/c ${ratio('c').toFixed(2)}  (per-round ratios, median)`);
+  console.log(`driver CPU ${us(median(Object.values(all).flat().map((x) => x.driverCpuMicros)))}/req vs the ceiling server's ${us(m('c', (x) => x.serverCpuMicros))}/req`);
+}
+
+async function profileBackend(backend: CryptoBackend) {
+  const amount = Number(flags.requests ?? (backend.name === 'native' ? 12000 : 2500));
+  const { dir, env } = setup(backend);
+  const profDir = join(dir, 'prof');
+  const pg = db === 'postgres' ? pgSchema() : undefined;
+  const [cmd, args] = serverCommand(['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+  const s = await startChild(cmd, args, { ...env, OC_DATABASE_URL: pg?.url ?? `file:${join(dir, 'prof.db')}` }, SERVER_READY);
+  const f = await load([s.child], [s.port], backend, amount);
+  await stop(s.child);
+  await pg?.drop();
+  const file = readdirSync(profDir).find((n) => n.endsWith('.cpuprofile'));
+  if (!file) throw new Error('the server wrote no .cpuprofile');
+  const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile);
+  console.log(`\n== profile: node --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, ${amount} requests after warm-up (whole process life)`);
+  console.log(`(a) server under the profiler  ${fmt(f)}`);
+  console.log(formatSummary(summary, Number(flags.top ?? 25)));
+  rmSync(dir, { recursive: true, force: true });
 }
 
 for (const backend of availableBackends()) {
   if (only && backend.name !== only) continue;
-  await benchBackend(backend);
+  await (flags.profile ? profileBackend(backend) : benchBackend(backend));
 }
