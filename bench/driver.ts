@@ -146,7 +146,7 @@ export function drive(port: number, requests: Buffer[], connections = 32, host =
         for (;;) {
           const r = responseEnd(buf);
           if (!r) return;
-          if (samples[r.status] === undefined) samples[r.status] = buf.toString('utf8', r.bodyStart, r.end).slice(0, 300);
+          if (samples[r.status] === undefined) samples[r.status] = buf.toString('utf8', r.bodyStart, r.end);
           latencies[completed++] = performance.now() - sentAt;
           statuses[r.status] = (statuses[r.status] ?? 0) + 1;
           buf = buf.subarray(r.end);

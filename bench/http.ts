@@ -9,9 +9,11 @@
 // and prints req/s, p50/p99, server CPU per request, then the medians over rounds and a/b, a/c.
 // Options: --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
 // connections split between them), --rounds N (3), --requests N, --connections N (32), --crypto native|noble,
-// --profile (the real server once under `node --cpu-prof`: self time by module group and the top functions).
+// --profile (the real server once under `node --cpu-prof`: self time by module group and the top functions of the
+// timed run; --top N functions, --profile-out FILE keeps the .cpuprofile); --compare DIR adds (o), the server of another
+// checkout of this project (before/after a change), alternating with (a); --skip bc leaves (b) and (c) out.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -27,7 +29,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
   options: {
-    ...Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top'].map((k) => [k, { type: 'string' as const }])),
+    ...Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
     profile: { type: 'boolean' as const },
   },
   strict: true,
@@ -57,11 +59,13 @@ const CLK_TCK = (() => {
 interface Figures extends DriveResult {
   /** The server processes' CPU time per completed request (µs), from /proc; NaN where /proc is missing. */
   serverCpuMicros: number;
+  /** The timed run on the monotonic clock V8's profiles use (µs). */
+  window: [number, number];
 }
 
-function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; port: number }> {
+function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp, cwd = ROOT): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((res, rej) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const on = (d: Buffer) => {
       out += d.toString();
@@ -102,7 +106,9 @@ async function load(procs: ChildProcess[], ports: number[], backend: CryptoBacke
   await Promise.all(warm.map((reqs, k) => drive(ports[k]!, reqs, per)));
   const timed = batch(amount);
   const cpu0 = procs.map((p) => cpuOf(p.pid));
+  const from = Number(process.hrtime.bigint() / 1000n);
   const runs = await Promise.all(timed.map((reqs, k) => drive(ports[k]!, reqs, per)));
+  const to = Number(process.hrtime.bigint() / 1000n);
   const serverCpu = procs.reduce((t, p, k) => t + cpuOf(p.pid) - cpu0[k]!, 0);
   const completed = runs.reduce((t, r) => t + r.completed, 0);
   const seconds = Math.max(...runs.map((r) => r.seconds));
@@ -120,6 +126,7 @@ async function load(procs: ChildProcess[], ports: number[], backend: CryptoBacke
     driverCpuMicros: (runs[0]!.driverCpuMicros * runs[0]!.completed) / Math.max(1, completed),
     samples: Object.assign({}, ...runs.map((r) => r.samples)),
     serverCpuMicros: serverCpu / Math.max(1, completed),
+    window: [from, to],
   };
 }
 
@@ -166,10 +173,10 @@ const serverCommand = (nodeFlags: string[] = []): [string, string[]] =>
   runtime === 'bun' ? [BUN, ['--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...nodeFlags, 'bin/opencharge-merchant.mjs', 'serve']];
 const baselineCommand = (): [string, string[]] => (runtime === 'bun' ? [BUN, ['--no-env-file', 'bench/baseline-server.ts']] : [process.execPath, ['bin/run-ts.mjs', 'bench/baseline-server.ts']]);
 
-async function startMany(n: number, cmd: [string, string[]], env: (k: number) => Record<string, string>, ready: RegExp) {
+async function startMany(n: number, cmd: [string, string[]], env: (k: number) => Record<string, string>, ready: RegExp, cwd = ROOT) {
   const started = [];
   // One by one: the first applies the migrations.
-  for (let k = 0; k < n; k++) started.push(await startChild(cmd[0], cmd[1], env(k), ready));
+  for (let k = 0; k < n; k++) started.push(await startChild(cmd[0], cmd[1], env(k), ready, cwd));
   return started;
 }
 
@@ -179,14 +186,32 @@ async function benchBackend(backend: CryptoBackend) {
   const engine = db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL';
   const plural = instances > 1 ? `, ${instances} instances` : '';
   console.log(`\n== crypto backend: ${backend.name} (${runtime}, ${engine}${plural}; ${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
-  const all: Record<'a' | 'b' | 'c', Figures[]> = { a: [], b: [], c: [] };
+  const all: Record<'a' | 'b' | 'c' | 'o', Figures[]> = { a: [], b: [], c: [], o: [] };
+  const skip = new Set((flags.skip ?? '').split(','));
+  const compare = flags.compare ? resolve(flags.compare) : undefined;
   for (let round = 1; round <= rounds; round++) {
+    // (o) another checkout's server (before/after a change), first: it and (a) alternate.
+    if (compare) {
+      const pgO = db === 'postgres' ? pgSchema() : undefined;
+      const o0 = await startMany(instances, serverCommand(), () => ({ ...env, OC_DATABASE_URL: pgO?.url ?? `file:${join(dir, `other-${round}.db`)}` }), SERVER_READY, compare);
+      const o = await load(o0.map((x) => x.child), o0.map((x) => x.port), backend, amount);
+      for (const x of o0) await stop(x.child);
+      await pgO?.drop();
+      all.o.push(o);
+      console.log(`round ${round}`);
+      console.log(`(o) other     ${fmt(o)}`);
+    }
     // (a) the real server, on a fresh database.
     const pgA = db === 'postgres' ? pgSchema() : undefined;
     const a0 = await startMany(instances, serverCommand(), () => ({ ...env, OC_DATABASE_URL: pgA?.url ?? `file:${join(dir, `real-${round}.db`)}` }), SERVER_READY);
     const a = await load(a0.map((x) => x.child), a0.map((x) => x.port), backend, amount);
     for (const x of a0) await stop(x.child);
     await pgA?.drop();
+    all.a.push(a);
+    if (!compare) console.log(`round ${round}`);
+    console.log(`(a) server    ${fmt(a)}`);
+    if (compare) console.log(`    a/o ${(a.rps / all.o.at(-1)!.rps).toFixed(2)}  CPU a/o ${(a.serverCpuMicros / all.o.at(-1)!.serverCpuMicros).toFixed(2)}`);
+    if (skip.has('bc')) continue;
     // (b) the lean durable pipeline, same engine.
     const pgB = db === 'postgres' ? pgSchema() : undefined;
     const bEnv = (k: number) => ({
@@ -204,22 +229,21 @@ async function benchBackend(backend: CryptoBackend) {
     const c0 = await startMany(instances, baselineCommand(), () => ({ ...env, BENCH_CALLER_PUBLIC_KEY: callerPub, BENCH_MODE: 'ceiling' }), BASELINE_READY);
     const c = await load(c0.map((x) => x.child), c0.map((x) => x.port), backend, amount);
     for (const x of c0) await stop(x.child);
-    all.a.push(a);
     all.b.push(b);
     all.c.push(c);
-    console.log(`round ${round}`);
-    console.log(`(a) server    ${fmt(a)}`);
     console.log(`(b) lean      ${fmt(b)}`);
     console.log(`(c) ceiling   ${fmt(c)}`);
     console.log(`    a/b ${(a.rps / b.rps).toFixed(2)}  a/c ${(a.rps / c.rps).toFixed(2)}`);
   }
   rmSync(dir, { recursive: true, force: true });
-  const m = (k: 'a' | 'b' | 'c', f: (x: Figures) => number) => median(all[k].map(f));
-  const ratio = (x: 'b' | 'c') => median(all.a.map((a, i) => a.rps / all[x][i]!.rps));
-  const line = (k: 'a' | 'b' | 'c', what: string) =>
+  const m = (k: 'a' | 'b' | 'c' | 'o', f: (x: Figures) => number) => median(all[k].map(f));
+  const ratio = (x: 'b' | 'c' | 'o') => median(all.a.map((a, i) => a.rps / all[x][i]!.rps));
+  const line = (k: 'a' | 'b' | 'c' | 'o', what: string) =>
     `(${k}) ${what.padEnd(44)} ${m(k, (x) => x.rps).toFixed(0).padStart(6)} req/s  p99 ${m(k, (x) => x.p99).toFixed(1).padStart(5)} ms  server CPU ${us(m(k, (x) => x.serverCpuMicros))}/req`;
   console.log(`medians over ${rounds} round${rounds > 1 ? 's' : ''} (${runtime}, ${engine}${plural}, crypto ${backend.name}):`);
   console.log(line('a', 'our server'));
+  if (compare) console.log(`${line('o', 'the other checkout (--compare)')}\na/o ${ratio('o').toFixed(2)}  CPU/req a/o ${median(all.a.map((a, i) => a.serverCpuMicros / all.o[i]!.serverCpuMicros)).toFixed(2)}`);
+  if (skip.has('bc')) return;
   console.log(line('b', db === 'postgres' ? 'lean durable pipeline (postgres.js, 1 tx/req)' : 'lean durable pipeline (group commit)'));
   console.log(line('c', 'ceiling: HTTP + verify + sign, no database'));
   console.log(`a/b ${ratio('b').toFixed(2)}  a/c ${ratio('c').toFixed(2)}  (per-round ratios, median)`);
@@ -238,8 +262,10 @@ async function profileBackend(backend: CryptoBackend) {
   await pg?.drop();
   const file = readdirSync(profDir).find((n) => n.endsWith('.cpuprofile'));
   if (!file) throw new Error('the server wrote no .cpuprofile');
-  const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile);
-  console.log(`\n== profile: node --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, ${amount} requests after warm-up (whole process life)`);
+  if (flags['profile-out']) copyFileSync(join(profDir, file), resolve(flags['profile-out']));
+  // Only the samples of the timed run: start-up (module compilation) and warm-up stay out.
+  const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile, { from: f.window[0], to: f.window[1] });
+  console.log(`\n== profile: node --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, the ${amount} timed requests (after warm-up)`);
   console.log(`(a) server under the profiler  ${fmt(f)}`);
   console.log(formatSummary(summary, Number(flags.top ?? 25)));
   rmSync(dir, { recursive: true, force: true });

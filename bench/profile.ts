@@ -57,13 +57,20 @@ export interface Summary {
   groups: Array<{ group: string; selfMs: number; share: number }>;
 }
 
-/** Self time per function (same name + script + line summed) and per group, largest first. `idle` is left out of the shares. */
-export function summarize(p: CpuProfile): Summary {
+/**
+ * Self time per function (same name + script + line summed) and per group, largest first. `idle` is left out of
+ * the shares. `window` keeps only the samples taken in [from, to] (µs on the profile's monotonic clock, the one
+ * process.hrtime reads on the same machine).
+ */
+export function summarize(p: CpuProfile, window?: { from: number; to: number }): Summary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
   if (p.samples && p.timeDeltas && p.samples.length === p.timeDeltas.length) {
-    // A sample's time is the delta to the next one.
+    // A sample's time is the delta to the next one; its timestamp is the start plus the deltas so far.
+    let at = p.startTime;
     for (let i = 0; i < p.samples.length; i++) {
+      at += p.timeDeltas[i]!;
+      if (window && (at < window.from || at > window.to)) continue;
       const dt = p.timeDeltas[i + 1] ?? 0;
       self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + Math.max(0, dt));
     }
