@@ -1,7 +1,6 @@
 // buildDeps(config, effects): everything the app needs, built once at start-up (ARCHITECTURE rule 5).
 import { resolve } from 'node:path';
 import type { Config } from './config.ts';
-import type { Logger } from './log.ts';
 import type { OrderDeps } from './orders/deps.ts';
 import type { Store } from './store/types.ts';
 import { selectBackend } from './crypto/select.ts';
@@ -10,18 +9,14 @@ import { createPeerResolver, loadPeersFile, type PeerResolverOptions } from './p
 import type { CryptoBackend } from './protocol/backend.ts';
 import { loadInventoryFile } from './orders/inventory.ts';
 import { enabledGateways } from './gateways/registry.ts';
+import type { CoreEffects } from './gateways/types.ts';
 import { createSigner } from './client/signer.ts';
 import { createRateLimits, type RateLimits } from './rate-limit/limits.ts';
 import { createIssuerVerifier } from './client/verify-txid.ts';
 import { createMetrics } from './metrics/metrics.ts';
 import { countGatewayCalls } from './metrics/gateway-calls.ts';
 
-export interface Effects {
-  fetch: typeof fetch;
-  /** Unix seconds. */
-  now: () => number;
-  randomBytes: (n: number) => Uint8Array;
-  log: Logger;
+export interface Effects extends CoreEffects {
   cwd: string;
   /** Limits in a store shared by every instance (PostgreSQL); in memory when absent. */
   limits?: RateLimits;

@@ -128,13 +128,17 @@ export interface Gateway {
   callbackReply(): CallbackReply;
 }
 
-/** Effects a gateway is given (ARCHITECTURE rule 5): no module-level fetch, clock or randomness. */
-export interface GatewayDeps {
+/** The effects every part of the server is given (ARCHITECTURE rule 5): no module-level fetch, clock or randomness. */
+export interface CoreEffects {
   fetch: typeof fetch;
   /** Unix seconds. */
   now: () => number;
   randomBytes: (n: number) => Uint8Array;
   log: Logger;
+}
+
+/** Effects a gateway is given. */
+export interface GatewayDeps extends CoreEffects {
   /** Signs outbound Opencharge requests as this merchant (used by the Opencharge gateway). */
   signer: RequestSigner;
   /** How long one HTTP exchange may take before it counts as lost (default 15 s; tests shorten it). */

@@ -32,6 +32,22 @@ export const VOUCHER_TEXT: Record<ProofVoucher, string> = {
   issuer_confirmed: "confirmed by issuer: its signed /verify answer returned this very proof",
 };
 
+type Column = string | { label: string; class: string };
+
+/** A table with its header row; the rows are the children. */
+function Table(p: { id: string; head: Column[]; children: unknown }) {
+  return (
+    <table id={p.id}>
+      <thead>
+        <tr>
+          {p.head.map((h) => (typeof h === 'string' ? <th>{h}</th> : <th class={h.class}>{h.label}</th>))}
+        </tr>
+      </thead>
+      <tbody>{p.children}</tbody>
+    </table>
+  );
+}
+
 function sender(x: ProofRecord): string {
   if (x.senderOcid === 0) return 'this merchant (asked the issuer)';
   return x.senderOcid === x.issuer ? `${x.senderOcid} (the issuer)` : String(x.senderOcid);
@@ -40,142 +56,98 @@ function sender(x: ProofRecord): string {
 export function Proofs(p: { proofs: ProofRecord[] }) {
   if (p.proofs.length === 0) return <p class="muted">No transfer proof received.</p>;
   return (
-    <table id="proofs">
-      <thead>
+    <Table id="proofs" head={['Received', 'Issuer / txid', 'Sent by', 'Canonical form', 'Verdict']}>
+      {p.proofs.map((x) => (
         <tr>
-          <th>Received</th>
-          <th>Issuer / txid</th>
-          <th>Sent by</th>
-          <th>Canonical form</th>
-          <th>Verdict</th>
+          <td><Time t={x.receivedAt} /></td>
+          <td>
+            {x.issuer} / <code>{x.txid}</code>
+            <details>
+              <summary>Proof and signature</summary>
+              <pre>{pretty(x.proofJson)}</pre>
+              <pre class="signature">{x.signature}</pre>
+            </details>
+          </td>
+          <td>{sender(x)}</td>
+          <td class="proof-form">{FORM_LABEL[x.form] ?? x.form}</td>
+          <td>
+            <Badge text={x.verdict} kind={x.verdict === 'accepted' ? 'accepted' : 'warn'} /> <span class="verdict">{verdictText(x.verdict)}</span>
+            {x.voucher && Object.hasOwn(VOUCHER_TEXT, x.voucher) && <div class="voucher muted">{VOUCHER_TEXT[x.voucher]}</div>}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {p.proofs.map((x) => (
-          <tr>
-            <td><Time t={x.receivedAt} /></td>
-            <td>
-              {x.issuer} / <code>{x.txid}</code>
-              <details>
-                <summary>Proof and signature</summary>
-                <pre>{pretty(x.proofJson)}</pre>
-                <pre class="signature">{x.signature}</pre>
-              </details>
-            </td>
-            <td>{sender(x)}</td>
-            <td class="proof-form">{FORM_LABEL[x.form] ?? x.form}</td>
-            <td>
-              <Badge text={x.verdict} kind={x.verdict === 'accepted' ? 'accepted' : 'warn'} /> <span class="verdict">{verdictText(x.verdict)}</span>
-              {x.voucher && Object.hasOwn(VOUCHER_TEXT, x.voucher) && <div class="voucher muted">{VOUCHER_TEXT[x.voucher]}</div>}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
 
 export function Charges(p: { charges: ChargeRecord[] }) {
   if (p.charges.length === 0) return <p class="muted">No gateway charge.</p>;
   return (
-    <table id="charges">
-      <thead>
+    <Table id="charges" head={['Gateway', 'Reference', 'Status', 'Payment link', 'Created', 'Updated']}>
+      {p.charges.map((ch) => (
         <tr>
-          <th>Gateway</th>
-          <th>Reference</th>
-          <th>Status</th>
-          <th>Payment link</th>
-          <th>Created</th>
-          <th>Updated</th>
+          <td>{ch.gateway}</td>
+          <td><code>{ch.reference}</code></td>
+          <td>
+            <Badge text={ch.status} /> <span class="muted">{ch.gatewayStatus}</span>
+          </td>
+          <td>{ch.paymentUrl ? <a href={ch.paymentUrl} rel="noreferrer noopener" target="_blank">{ch.paymentUrl}</a> : '—'}</td>
+          <td><Time t={ch.createdAt} /></td>
+          <td><Time t={ch.updatedAt} /></td>
         </tr>
-      </thead>
-      <tbody>
-        {p.charges.map((ch) => (
-          <tr>
-            <td>{ch.gateway}</td>
-            <td><code>{ch.reference}</code></td>
-            <td>
-              <Badge text={ch.status} /> <span class="muted">{ch.gatewayStatus}</span>
-            </td>
-            <td>{ch.paymentUrl ? <a href={ch.paymentUrl} rel="noreferrer noopener" target="_blank">{ch.paymentUrl}</a> : '—'}</td>
-            <td><Time t={ch.createdAt} /></td>
-            <td><Time t={ch.updatedAt} /></td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
 
 export function Events(p: { events: EventRecord[] }) {
   return (
-    <table id="events">
-      <thead>
+    <Table id="events" head={['Time', 'Event', 'Data']}>
+      {p.events.map((e) => (
         <tr>
-          <th>Time</th>
-          <th>Event</th>
-          <th>Data</th>
+          <td><Time t={e.createdAt} /></td>
+          <td><code>{e.type}</code></td>
+          <td>
+            <details>
+              <summary>data</summary>
+              <pre>{pretty(e.data)}</pre>
+            </details>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {p.events.map((e) => (
-          <tr>
-            <td><Time t={e.createdAt} /></td>
-            <td><code>{e.type}</code></td>
-            <td>
-              <details>
-                <summary>data</summary>
-                <pre>{pretty(e.data)}</pre>
-              </details>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
 
 export function Deliveries(p: { deliveries: Array<DeliveryRecord & { event: EventRecord }>; orderId: string; csrf: string }) {
   if (p.deliveries.length === 0) return <p class="muted">No notification deliveries (OC_WEBHOOK_URL is not set, or nothing happened yet).</p>;
   return (
-    <table id="deliveries">
-      <thead>
-        <tr>
-          <th>Event</th>
-          <th>Status</th>
-          <th class="num">Attempts</th>
-          <th>Last attempt</th>
-          <th>Next attempt</th>
-          <th></th>
+    <Table id="deliveries" head={['Event', 'Status', { label: 'Attempts', class: 'num' }, 'Last attempt', 'Next attempt', '']}>
+      {p.deliveries.map((d) => (
+        <tr id={`delivery-${d.id}`}>
+          <td>
+            <code>{d.event.type}</code>
+            <div class="muted">{d.url}</div>
+          </td>
+          <td><Badge text={d.status} kind={d.status === 'succeeded' ? 'paid' : d.status} /></td>
+          <td class="num">{d.attempts}</td>
+          <td>
+            <Time t={d.lastAttemptAt} />
+            {(d.lastStatus !== null || d.lastError) && <div class="muted">{d.lastStatus ?? ''} {d.lastError ?? ''}</div>}
+          </td>
+          <td>{d.status === 'pending' ? <Time t={d.nextAttemptAt} /> : '—'}</td>
+          <td>
+            {d.status === 'failed' && (
+              <CsrfForm action={`/console/deliveries/${encodeURIComponent(d.id)}/redeliver`} csrf={p.csrf}>
+                <input type="hidden" name="order" value={p.orderId} />
+                <button type="submit" class="small">
+                  Redeliver
+                </button>
+              </CsrfForm>
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {p.deliveries.map((d) => (
-          <tr id={`delivery-${d.id}`}>
-            <td>
-              <code>{d.event.type}</code>
-              <div class="muted">{d.url}</div>
-            </td>
-            <td><Badge text={d.status} kind={d.status === 'succeeded' ? 'paid' : d.status} /></td>
-            <td class="num">{d.attempts}</td>
-            <td>
-              <Time t={d.lastAttemptAt} />
-              {(d.lastStatus !== null || d.lastError) && <div class="muted">{d.lastStatus ?? ''} {d.lastError ?? ''}</div>}
-            </td>
-            <td>{d.status === 'pending' ? <Time t={d.nextAttemptAt} /> : '—'}</td>
-            <td>
-              {d.status === 'failed' && (
-                <CsrfForm action={`/console/deliveries/${encodeURIComponent(d.id)}/redeliver`} csrf={p.csrf}>
-                  <input type="hidden" name="order" value={p.orderId} />
-                  <button type="submit" class="small">
-                    Redeliver
-                  </button>
-                </CsrfForm>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }
