@@ -1,9 +1,10 @@
 // Typed Hono context variables shared by middleware and routes.
-import type { NonceClaim } from '../store/types.ts';
+import type { NonceGuard } from '../orders/nonce-guard.ts';
 
 export interface AuthInfo {
   ocid: number;
-  nonce: NonceClaim;
+  /** The request's one-use nonce: settled before the handler runs, or by it when the route defers it. */
+  nonce: NonceGuard;
   /** The raw request body bytes the signature covered. */
   rawBody: Uint8Array;
 }

@@ -4,11 +4,12 @@ import { canonicalOrder, canonicalSorted } from '../protocol/canonical.ts';
 import { AMOUNT_RE, formatAmount, fractionDigits, parseAmount } from '../protocol/amount.ts';
 import { sha256Hex } from '../protocol/hex.ts';
 import { signCanonical } from '../protocol/signature.ts';
-import type { NonceClaim, OrderRecord } from '../store/types.ts';
+import type { OrderRecord, Store } from '../store/types.ts';
 import { fail, ok, type Result } from './result.ts';
 import { newId } from './ids.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';
 import type { Inventory } from './inventory.ts';
+import { withoutNonce, type NonceGuard } from './nonce-guard.ts';
 
 const MINOR_DIGITS = 2;
 // `.` and `..` would be dot segments in urls.order, which no client could retrieve.
@@ -54,8 +55,11 @@ export interface CreateOrderInput {
   /** The caller's OCID, or 0 for the merchant's own admin API. */
   callerOcid: number;
   body: unknown;
-  /** Consumed in the same transaction as the order (PROFILE §2 step 5). */
-  nonce?: NonceClaim;
+  /**
+   * The signed request's nonce (PROFILE §2 step 5), consumed in the same transaction as a new order and on
+   * every other answer too; none for the admin API.
+   */
+  nonce?: NonceGuard;
 }
 
 export interface CreatedOrder {
@@ -126,18 +130,18 @@ function price(deps: OrderDeps, b: CreateOrderBody): Result<Priced> {
 }
 
 /**
- * Every signed request consumes its nonce, also when it fails validation, so that a replay is always
- * answered NONCE_REUSED (PROFILE §2 step 5); the happy path consumes it inside the order's transaction.
+ * Every signed request consumes its nonce, also when it fails validation or replays an order, so that a
+ * replay is always answered NONCE_REUSED (PROFILE §2 step 5). A new order consumes it inside its own
+ * transaction; every other answer settles it here, once, after `create` answered.
  */
 export async function createOrder(deps: OrderDeps, input: CreateOrderInput): Promise<Result<CreatedOrder>> {
-  const nonce = { consumed: false };
+  const nonce = input.nonce ?? withoutNonce();
   const res = await create(deps, input, nonce);
-  if (!res.ok && res.code !== 'NONCE_REUSED' && input.nonce && !nonce.consumed && !(await deps.store.insertNonce(input.nonce)))
-    return fail('NONCE_REUSED', 'nonce already used');
+  if (!nonce.settled && !(await nonce.settle())) return fail('NONCE_REUSED', 'nonce already used');
   return res;
 }
 
-async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consumed: boolean }): Promise<Result<CreatedOrder>> {
+async function create(deps: OrderDeps, input: CreateOrderInput, nonce: NonceGuard): Promise<Result<CreatedOrder>> {
   const parsed = createOrderBody.safeParse(input.body);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -148,18 +152,14 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consume
     return fail('INVALID_REQUEST', `ocid ${b.ocid} is not this merchant (${deps.merchant.ocid})`, { field: 'ocid' });
   const requestHash = sha256Hex(canonicalSorted(input.body));
 
-  const replay = async (existing: OrderRecord, nonceConsumed: boolean): Promise<Result<CreatedOrder>> => {
-    if (existing.callerOcid !== input.callerOcid || existing.requestHash !== requestHash)
-      return fail('ORDER_CONFLICT', `order '${existing.id}' already exists with different content`);
-    if (input.nonce && !nonceConsumed) {
-      nonce.consumed = true;
-      if (!(await deps.store.insertNonce(input.nonce))) return fail('NONCE_REUSED', 'nonce already used');
-    }
-    return ok({ responseBody: existing.responseBody, record: existing, replayed: true });
-  };
+  /** An order with this id exists: the same request again replays its response, another one conflicts. */
+  const replay = (existing: OrderRecord): Result<CreatedOrder> =>
+    existing.callerOcid !== input.callerOcid || existing.requestHash !== requestHash
+      ? fail('ORDER_CONFLICT', `order '${existing.id}' already exists with different content`)
+      : ok({ responseBody: existing.responseBody, record: existing, replayed: true });
   if (b.id !== undefined) {
     const existing = await deps.store.getOrder(b.id);
-    if (existing) return replay(existing, false);
+    if (existing) return replay(existing);
   }
 
   const priced = price(deps, b);
@@ -188,27 +188,30 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: { consume
   const orderJson = JSON.stringify(order);
   const responseBody = `{"order":${orderJson},"signature":${JSON.stringify(signature)},"urls":${JSON.stringify(urls)}}`;
 
-  const res = await deps.store.createOrder(
-    {
-      id,
-      callerOcid: input.callerOcid,
-      requestHash,
-      amount: priced.value.amount,
-      currency: priced.value.currency,
-      reference: b.reference ?? null,
-      createdAt,
-      expiresAt,
-      orderJson,
-      signature,
-      responseBody,
-    },
-    outboxFor(deps, id, 'order.created', { orderId: id, status: 'pending', order, signature, urls }),
-    input.nonce,
-  );
-  if (res.kind === 'nonce_reused') return fail('NONCE_REUSED', 'nonce already used');
-  nonce.consumed = true;
+  let stored = { kind: 'nonce_reused' } as Awaited<ReturnType<Store['createOrder']>>;
+  const fresh = await nonce.settle(async (claim) => {
+    stored = await deps.store.createOrder(
+      {
+        id,
+        callerOcid: input.callerOcid,
+        requestHash,
+        amount: priced.value.amount,
+        currency: priced.value.currency,
+        reference: b.reference ?? null,
+        createdAt,
+        expiresAt,
+        orderJson,
+        signature,
+        responseBody,
+      },
+      outboxFor(deps, id, 'order.created', { orderId: id, status: 'pending', order, signature, urls }),
+      claim,
+    );
+    return stored.kind !== 'nonce_reused';
+  });
+  if (!fresh || stored.kind === 'nonce_reused') return fail('NONCE_REUSED', 'nonce already used');
   // The transaction consumed the nonce before finding the order.
-  if (res.kind === 'exists') return replay(res.order, true);
+  if (stored.kind === 'exists') return replay(stored.order);
   deps.metrics.ordersCreated.inc({ source: input.callerOcid === 0 ? 'admin' : 'signed' });
-  return ok({ responseBody, record: res.order, replayed: false });
+  return ok({ responseBody, record: stored.order, replayed: false });
 }

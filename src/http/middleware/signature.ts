@@ -6,13 +6,15 @@ import { verifyCanonical } from '../../protocol/signature.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
-import { claimNonce } from '../../orders/nonce.ts';
+import { nonceGuardFor } from '../../orders/nonce-guard.ts';
 import { rateLimited } from './rate-limit.ts';
 
 export interface SignatureOptions {
   /**
-   * The route consumes the nonce itself inside its own transaction (and on every failure path):
-   * `/orders/create` does, saving one durable commit per request.
+   * The handler settles the nonce guard (`auth.nonce`) itself, inside its own transaction: `/orders/create`
+   * does, saving one durable commit per request. Whatever the handler leaves unsettled is settled here once it
+   * has answered, so no answer of the route skips the nonce; only a thrown error (an INTERNAL answer) leaves
+   * the nonce unused, so that the request may be retried as it is.
    */
   deferNonce?: boolean;
 }
@@ -24,6 +26,8 @@ export function requestTarget(req: Request, env: unknown): string {
   const u = new URL(req.url);
   return u.pathname + u.search;
 }
+
+const reused = () => errorResponse('NONCE_REUSED', 'nonce already used');
 
 export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): MiddlewareHandler<AppEnv> {
   const window = deps.config.timestampWindow;
@@ -65,9 +69,12 @@ export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): 
     const wait = await deps.limits.caller.take(String(headers.ocidNumber));
     if (wait !== undefined) return rateLimited(wait, `too many requests from OCID ${headers.ocidNumber}`);
     // 5. nonce, kept at least 2 × window
-    const nonce = { ocid: headers.ocidNumber, nonce: headers.nonce, expiresAt: Number(headers.timestamp) + 2 * window };
-    if (!opts.deferNonce && !(await claimNonce(deps, nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
+    const claim = { ocid: headers.ocidNumber, nonce: headers.nonce, expiresAt: Number(headers.timestamp) + 2 * window };
+    const nonce = nonceGuardFor(deps, claim);
+    if (!opts.deferNonce && !(await nonce.settle())) return reused();
     c.set('auth', { ocid: headers.ocidNumber, nonce, rawBody });
     await next();
+    // The backstop: an answer the handler gave without settling the nonce consumes it now (a replay is NONCE_REUSED).
+    if (!nonce.settled && c.error === undefined && !(await nonce.settle())) c.res = reused();
   };
 }

@@ -5,10 +5,9 @@ import type { OrderDeps } from '../../orders/deps.ts';
 import { buildCapabilities } from '../../orders/metadata.ts';
 import { createOrder } from '../../orders/create-order.ts';
 import { acceptTransfer } from '../../orders/accept-transfer.ts';
-import { claimNonce } from '../../orders/nonce.ts';
 import { requireSignature } from '../middleware/signature.ts';
 import { signResponses } from '../middleware/sign-response.ts';
-import { errorResponse, failureResponse, jsonText } from '../errors.ts';
+import { failureResponse, jsonText } from '../errors.ts';
 import { limitBody } from '../middleware/body-limit.ts';
 import { parseJsonBody } from '../json-body.ts';
 import { limitAddress } from '../middleware/rate-limit.ts';
@@ -28,10 +27,8 @@ export function signedRoutes(deps: OrderDeps): Hono<AppEnv> {
   app.post('/orders/create', signed, perAddress, limitBody, requireSignature(deps, { deferNonce: true }), async (c) => {
     const auth = c.get('auth');
     const body = parseJsonBody(auth.rawBody);
-    if (!body.ok) {
-      if (!(await claimNonce(deps, auth.nonce))) return errorResponse('NONCE_REUSED', 'nonce already used');
-      return body.response;
-    }
+    // requireSignature consumes the nonce of this answer (a replay is NONCE_REUSED).
+    if (!body.ok) return body.response;
     const res = await createOrder(deps, { callerOcid: auth.ocid, body: body.value, nonce: auth.nonce });
     return res.ok ? jsonText(res.value.responseBody) : failureResponse(res);
   });
