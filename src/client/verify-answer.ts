@@ -1,6 +1,6 @@
 // Pure reading of an issuer's answer to GET {endpoint}/verify/{txid} (opencharge.md §2.8), once its signature verified.
 import { AMOUNT_RE } from '../protocol/amount.ts';
-import type { ErrorCode } from '../protocol/errors.ts';
+import type { ErrorCode } from '../errors.ts';
 
 /** The capability an issuer lists in its metadata when it serves /verify/{txid} (opencharge.md §6.3). */
 export const VERIFY_CAPABILITY = 'verify.txid';

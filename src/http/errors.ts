@@ -1,6 +1,7 @@
 // The one place error codes become HTTP responses (ARCHITECTURE rule 8): envelope, status, no internals.
 import type { Context } from 'hono';
-import { ERROR_STATUS, errorBody, type ErrorCode } from '../protocol/errors.ts';
+import { errorBody } from '../protocol/errors.ts';
+import { ERROR_STATUS, type ErrorCode } from '../errors.ts';
 import type { Failure } from '../orders/result.ts';
 import type { Logger } from '../log.ts';
 

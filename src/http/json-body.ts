@@ -1,6 +1,6 @@
 // Reads a JSON request body once from its raw bytes: UTF-8 and I-JSON (PROFILE §7), else a 400 in the envelope.
 import { parseIJson } from '../protocol/i-json.ts';
-import type { ErrorCode } from '../protocol/errors.ts';
+import type { ErrorCode } from '../errors.ts';
 import { errorResponse } from './errors.ts';
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; response: Response };

@@ -1,5 +1,5 @@
 // Use-case results: attacker input produces a value with a closed error code (ARCHITECTURE rule 2).
-import type { ErrorCode } from '../protocol/errors.ts';
+import type { ErrorCode } from '../errors.ts';
 
 export interface Failure {
   ok: false;

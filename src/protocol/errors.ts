@@ -25,21 +25,16 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   NOT_FOUND: 404,
   INTERNAL: 500,
-  // Merchant API (issue: lifecycle): a transition the order's state does not allow
-  INVALID_STATE: 409,
-  UNAUTHORIZED: 401,
-  // Outbound gateways
-  GATEWAY_NOT_ENABLED: 400,
-  GATEWAY_ERROR: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
+/** The error envelope; a server with codes of its own beyond the protocol's (src/errors.ts) names them in `C`. */
+export interface ErrorBody<C extends string = ErrorCode> {
+  error: { code: C; message: string; details?: Record<string, unknown> };
 }
 
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorBody {
+export function errorBody<C extends string = ErrorCode>(code: C, message: string, details?: Record<string, unknown>): ErrorBody<C> {
   return details === undefined ? { error: { code, message } } : { error: { code, message, details } };
 }
 

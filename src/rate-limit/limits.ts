@@ -1,4 +1,4 @@
-// Rate limits (issue 11, PROFILE §7): per caller OCID, per client address, and failed admin logins per address.
+// Rate limits (PROFILE §7): per caller OCID, per client address, and failed admin logins per address.
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config, RateSetting } from '../config.ts';
 

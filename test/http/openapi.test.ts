@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ADMIN_TOKEN, productionApp } from '../helpers/production-app.ts';
 import { createOrderBody } from '../../src/orders/create-order.ts';
 import { webhookBody } from '../../src/orders/proof-shape.ts';
-import { ERROR_STATUS } from '../../src/protocol/errors.ts';
+import { ERROR_STATUS } from '../../src/errors.ts';
 import { makeProof } from '../helpers/proofs.ts';
 
 type Doc = {

@@ -1,4 +1,4 @@
-// The 64 KiB request body limit (issue: merchant server): 413 PAYLOAD_TOO_LARGE in the error envelope.
+// The 64 KiB request body limit: 413 PAYLOAD_TOO_LARGE in the error envelope.
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { errorResponse } from '../errors.ts';

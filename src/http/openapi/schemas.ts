@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { createOrderBody } from '../../orders/create-order.ts';
 import { webhookBody } from '../../orders/proof-shape.ts';
 import { recoverRequest } from '../../orders/recover-payment.ts';
-import { ERROR_STATUS, type ErrorCode } from '../../protocol/errors.ts';
+import { ERROR_STATUS, type ErrorCode } from '../../errors.ts';
 import { DELIVERY_STATUSES, ORDER_STATUSES } from '../../orders/queries.ts';
 
 type JsonSchema = Record<string, unknown>;

@@ -1,4 +1,4 @@
-// Public gateway callbacks at {public base}/callbacks/{gateway id} (issue: outbound gateways).
+// Public gateway callbacks at {public base}/callbacks/{gateway id}.
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';

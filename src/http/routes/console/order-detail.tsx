@@ -7,7 +7,7 @@ import { cancelOrder } from '../../../orders/lifecycle.ts';
 import { recoverPayment, recoverRequest } from '../../../orders/recover-payment.ts';
 import { acceptsOf } from '../../../orders/settle-proof.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
-import { ERROR_STATUS } from '../../../protocol/errors.ts';
+import { ERROR_STATUS } from '../../../errors.ts';
 import type { OrderRecord } from '../../../store/types.ts';
 import { getOrder, isTestOrder, orderHistory, redeliver } from '../../../orders/queries.ts';
 import { merchantQr } from '../../../orders/qr-text.ts';

@@ -5,7 +5,7 @@ import { createOrder } from '../../../orders/create-order.ts';
 import { payOrder } from '../../../orders/pay-order.ts';
 import { effectiveStatus } from '../../../orders/get-order.ts';
 import { newId } from '../../../orders/ids.ts';
-import { ERROR_STATUS } from '../../../protocol/errors.ts';
+import { ERROR_STATUS } from '../../../errors.ts';
 import type { OrderRecord } from '../../../store/types.ts';
 import { merchantQr } from '../../../orders/qr-text.ts';
 import { getOrder, listCharges } from '../../../orders/queries.ts';
