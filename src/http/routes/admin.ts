@@ -1,4 +1,4 @@
-// The merchant API under /admin (issue: getting paid): the shop starts orders, lists, inspects and cancels them.
+// The merchant API under /admin: the shop starts orders, lists, inspects and cancels them.
 import { Hono } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
