@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The CLI tests spawn the compiled bin (dist/cli/main.js): it is rebuilt here when src/ is newer.
+    globalSetup: ['test/global-setup.ts'],
   },
 });

@@ -170,7 +170,7 @@ function setup(backend: CryptoBackend) {
 const SERVER_READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 const BASELINE_READY = /baseline listening on (\d+)/;
 const serverCommand = (nodeFlags: string[] = []): [string, string[]] =>
-  runtime === 'bun' ? [BUN, ['--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...nodeFlags, 'bin/opencharge-merchant.mjs', 'serve']];
+  runtime === 'bun' ? [BUN, ['--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...nodeFlags, 'dist/cli/main.js', 'serve']];
 const baselineCommand = (): [string, string[]] => (runtime === 'bun' ? [BUN, ['--no-env-file', 'bench/baseline-server.ts']] : [process.execPath, ['bin/run-ts.mjs', 'bench/baseline-server.ts']]);
 
 async function startMany(n: number, cmd: [string, string[]], env: (k: number) => Record<string, string>, ready: RegExp, cwd = ROOT) {

@@ -1,12 +1,13 @@
 // `conformance`: run the conformance kit against any merchant endpoint, write its static fixtures, or mint kit keys.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from './io.ts';
 import { defineCommand, httpUrl, positiveInt, UsageError } from './args.ts';
 import { CHECKS } from '../conformance/checks/index.ts';
 import { writeFixtures } from '../conformance/fixtures.ts';
 import { runConformance } from '../conformance/runner.ts';
-import { formatJson, formatResult, summarize, summaryLine } from '../conformance/report.ts';
+import { formatJson, formatJunit, formatResult, summarize, summaryLine } from '../conformance/report.ts';
 import { generatePrivateKey } from '../crypto/select.ts';
 import { parsePrivateKey, publicKeyHex } from '../protocol/keys.ts';
 import { nobleBackend } from '../protocol/noble.ts';
@@ -22,8 +23,10 @@ const runKit = defineCommand(
     args: '<baseUrl>',
     positionals: [1, 1],
     summary: `Runs the Opencharge conformance checks against a merchant endpoint (its public base URL,
-e.g. https://pay.shop.example/opencharge) and prints one line per check (PASS/FAIL/SKIP),
-failures with the request sent and the response received, and "N passed, N failed, N skipped".
+e.g. https://pay.shop.example/opencharge) and prints one line per check (PASS/FAIL/WARN/SKIP),
+failures with the request sent and the response received, and "N passed, N failed, N warnings,
+N skipped". Each check is required or recommended (\`conformance list\`): a failed required check
+is FAIL and fails the run; a failed recommended one is WARN, counted as a warning.
 A target that does not answer at all is one failure: "cannot reach <baseUrl> (reason)".
 The target must trust the caller (and the issuer, and accept its proofs): \`conformance keys\`
 prints fresh keys and the peers-file entries for that.
@@ -41,8 +44,9 @@ other forms:
       only: { type: 'string', value: 'IDS', description: 'check ids or prefixes to run, comma-separated (see `conformance list`)' },
       skip: { type: 'string', value: 'IDS', description: 'check ids or prefixes to leave out, comma-separated' },
       json: { type: 'boolean', description: 'machine-readable results' },
+      junit: { type: 'string', value: 'FILE', description: 'also write the results as JUnit XML to FILE (for CI dashboards)' },
     },
-    notes: 'Exit status: 0 when no check fails, 1 when any fails, 2 bad invocation.',
+    notes: 'Exit status: 0 when no required check fails (warnings allowed), 1 when one does, 2 bad invocation.',
     examples: ['opencharge-merchant conformance https://pay.shop.example/opencharge --caller-ocid 990000001 --caller-key <hex> --issuer-ocid 990000002 --issuer-key <hex>'],
   },
   async ({ values: v, positionals: [baseArg] }, io) => {
@@ -67,6 +71,7 @@ other forms:
       now: () => Math.floor(Date.now() / 1000),
       randomBytes: (n) => new Uint8Array(randomBytes(n)),
     });
+    if (v.junit) writeFileSync(resolve(io.cwd, v.junit), formatJunit(results));
     if (v.json) io.out(formatJson(results));
     else {
       for (const r of results) io.out(formatResult(r));
@@ -144,9 +149,15 @@ const fixtures = defineCommand(
 );
 
 const listChecks = defineCommand(
-  { name: 'conformance list', summary: 'Lists every check: id, title and the spec section it enforces.', options: {}, examples: ['opencharge-merchant conformance list'] },
+  {
+    name: 'conformance list',
+    summary:
+      'Lists every check: id, level, title and the section of docs/profile.md or docs/opencharge.md it enforces.\nrequired: a failure fails the run; recommended: a failure is a warning (a reading of a gap or a choice of error code).',
+    options: {},
+    examples: ['opencharge-merchant conformance list'],
+  },
   (_parsed, io) => {
-    for (const c of CHECKS) io.out(`${c.id.padEnd(38)} ${c.title} [${c.section}]`);
+    for (const c of CHECKS) io.out(`${c.id.padEnd(38)} ${c.level.padEnd(11)} ${c.title} [${c.section}]`);
     return 0;
   },
 );

@@ -33,18 +33,27 @@ async function probe(options: KitOptions): Promise<CheckResult | undefined> {
     return undefined;
   } catch (err) {
     const reason = `cannot reach ${options.baseUrl} (${networkReason(err)})`;
-    return { id: UNREACHABLE_ID, title: 'the target answers HTTP at its base URL', section: 'HTTP', status: 'fail', reason, ms: Date.now() - started };
+    return { id: UNREACHABLE_ID, title: 'the target answers HTTP at its base URL', section: 'HTTP', level: 'required', status: 'fail', reason, ms: Date.now() - started };
   }
 }
 
-export async function runConformance(options: KitOptions, checks: readonly Check[] = CHECKS): Promise<CheckResult[]> {
+/** KitOptions with the effects optional: the global fetch, the system clock and Web Crypto's random bytes by default. */
+export type ConformanceOptions = Omit<KitOptions, 'fetch' | 'now' | 'randomBytes'> & Partial<Pick<KitOptions, 'fetch' | 'now' | 'randomBytes'>>;
+
+export async function runConformance(given: ConformanceOptions, checks: readonly Check[] = CHECKS): Promise<CheckResult[]> {
+  const options: KitOptions = {
+    ...given,
+    fetch: given.fetch ?? globalThis.fetch,
+    now: given.now ?? (() => Math.floor(Date.now() / 1000)),
+    randomBytes: given.randomBytes ?? ((n) => globalThis.crypto.getRandomValues(new Uint8Array(n))),
+  };
   const selected = selectChecks(options.only, options.skip, checks);
   const unreachable = await probe(options);
   if (unreachable) return [unreachable];
   const kit = createKit(options);
   const results: CheckResult[] = [];
   for (const { check, skipped } of selected) {
-    const base = { id: check.id, title: check.title, section: check.section };
+    const base = { id: check.id, title: check.title, section: check.section, level: check.level };
     if (skipped) {
       results.push({ ...base, status: 'skip', reason: 'excluded by --skip', ms: 0 });
       continue;
@@ -64,7 +73,7 @@ export async function runConformance(options: KitOptions, checks: readonly Check
   return results;
 }
 
-function outcome(base: Pick<CheckResult, 'id' | 'title' | 'section'>, err: unknown, exchanges: ReturnType<typeof createKit>['exchanges']): CheckResult {
+function outcome(base: Pick<CheckResult, 'id' | 'title' | 'section' | 'level'>, err: unknown, exchanges: ReturnType<typeof createKit>['exchanges']): CheckResult {
   if (err instanceof CheckSkip) return { ...base, status: 'skip', reason: err.message, ms: 0 };
   const last = exchanges.at(-1);
   if (err instanceof CheckFail) {

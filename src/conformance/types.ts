@@ -1,5 +1,6 @@
 // Shapes shared by the conformance runner, its checks and its report.
 import type { CryptoBackend } from '../protocol/backend.ts';
+import type { CheckLevel } from './check.ts';
 
 export interface KitOptions {
   /** The target's public base URL, e.g. `https://pay.shop.example/opencharge` (its `config.endpoint`). */
@@ -50,8 +51,10 @@ export interface TrimmedExchange {
 export interface CheckResult {
   id: string;
   title: string;
-  /** The PROFILE / opencharge.md section the check enforces. */
+  /** The docs/profile.md / docs/opencharge.md section the check enforces. */
   section: string;
+  /** A failed `recommended` check is a warning: it does not fail the run. */
+  level: CheckLevel;
   status: CheckStatus;
   /** Why it failed or was skipped. */
   reason?: string;
@@ -62,6 +65,9 @@ export interface CheckResult {
 
 export interface Summary {
   passed: number;
+  /** Failed `required` checks: any fails the run. */
   failed: number;
+  /** Failed `recommended` checks (warnings). */
+  warnings: number;
   skipped: number;
 }

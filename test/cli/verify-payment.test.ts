@@ -11,7 +11,7 @@ import { startFakeIssuer, type FakeIssuer } from '../fakes/issuer.ts';
 import { closeServers } from '../helpers/http-server.ts';
 import { runToExit } from '../helpers/serve-process.ts';
 
-const BIN = resolve(__dirname, '../../bin/opencharge-merchant.mjs');
+const BIN = resolve(__dirname, '../../dist/cli/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'oc-verify-cli-'));
 let h: Harness;
 let fake: FakeIssuer;

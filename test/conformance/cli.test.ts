@@ -1,4 +1,4 @@
-// `opencharge-merchant conformance` through the real dispatcher: run, --json, exit codes, fixtures, keys, list.
+// `opencharge-merchant conformance` through the real dispatcher: run, --json, --junit, levels, exit codes, fixtures, keys, list.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -27,6 +27,7 @@ async function cli(args: string[]) {
 
 let t: Target;
 let broken: Target;
+let plain404: Target;
 beforeAll(async () => {
   t = await ourServer();
   // A server whose nonce store forgets everything (see broken.test.ts for the whole gallery).
@@ -35,10 +36,13 @@ beforeAll(async () => {
     const app = createApp({ ...h.deps, store });
     return (req, env) => app.fetch(req, env);
   });
+  // A server whose unknown routes answer a bare text 404 instead of the envelope: a recommended check fails.
+  plain404 = await ourServer({}, (h) => (req, env) => (new URL(req.url).pathname.includes('/conformance-no-such-route-') ? new Response('no', { status: 404 }) : h.app.fetch(req, env)));
 });
 afterAll(async () => {
   await t.close();
   await broken.close();
+  await plain404.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,10 +53,10 @@ describe('conformance <baseUrl>', () => {
     const r = await cli(target(t, '--only', 'auth,metadata'));
     expect(r.code).toBe(0);
     const lines = r.out.split('\n');
-    const checkLines = lines.filter((l) => /^(PASS|FAIL|SKIP) {2}\S+ — .+ \[.+\]$/.test(l));
+    const checkLines = lines.filter((l) => /^(PASS|FAIL|WARN|SKIP) {2}\S+ — .+ \[.+\]$/.test(l));
     expect(checkLines.length).toBe(CHECKS.filter((c) => /^(auth|metadata)\./.test(c.id)).length);
-    expect(checkLines[0]).toMatch(/^PASS {2}metadata\.shape — .* \[PROFILE §6; opencharge\.md §2\.1, §6\.1\]$/);
-    expect(lines.at(-1)).toMatch(/^\d+ passed, 0 failed, 0 skipped$/);
+    expect(checkLines[0]).toMatch(/^PASS {2}metadata\.shape — .* \[docs\/profile\.md §6; docs\/opencharge\.md §2\.1, §6\.1\]$/);
+    expect(lines.at(-1)).toMatch(/^\d+ passed, 0 failed, 0 warnings, 0 skipped$/);
   });
 
   it('exit 1 with the failures, their request and response, against a broken server', async () => {
@@ -63,15 +67,37 @@ describe('conformance <baseUrl>', () => {
     expect(r.out).toMatch(/^ {6}> GET http:\/\/127\.0\.0\.1:\d+\/opencharge\/capabilities$/m);
     expect(r.out).toMatch(/^ {6}< 200$/m);
     expect(r.out).toMatch(/^SKIP {2}auth\.replayed-nonce\.concurrent — [^\n]+\n {6}skipped: excluded by --skip$/m);
-    expect(r.out.split('\n').at(-1)).toBe('1 passed, 3 failed, 1 skipped');
+    expect(r.out.split('\n').at(-1)).toBe('1 passed, 3 failed, 0 warnings, 1 skipped');
   });
 
   it('--json prints machine-readable results', async () => {
     const r = await cli(target(t, '--only', 'status', '--json'));
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out) as { summary: Record<string, number>; results: Array<{ id: string; status: string; section: string }> };
-    expect(doc.summary).toEqual({ passed: 3, failed: 0, skipped: 0 });
+    expect(doc.summary).toEqual({ passed: 3, failed: 0, warnings: 0, skipped: 0 });
     expect(doc.results.map((x) => x.id)).toEqual(['status.pending', 'status.expired', 'status.unknown']);
+  });
+
+  it('a failed recommended check is a WARN line and a warning in the summary; the run still exits 0', async () => {
+    const r = await cli(target(plain404, '--only', 'errors,status.pending', '--skip', 'errors.unknown-route-post', '--junit', 'warn.xml'));
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^WARN {2}errors\.unknown-route — .*\n {6}reason: /m);
+    expect(r.out.split('\n').at(-1)).toBe('1 passed, 0 failed, 1 warnings, 1 skipped');
+    const xml = readFileSync(join(dir, 'warn.xml'), 'utf8');
+    expect(xml).toContain('<testsuite name="opencharge-conformance" tests="3" failures="0" errors="0" skipped="1"');
+    expect(xml).toContain('<property name="warnings" value="1"/>');
+    expect(xml).toMatch(/<testcase [^>]*name="errors\.unknown-route — [^"]*\(recommended\)"[^>]*>\n {4}<system-out>WARNING \(recommended check failed\): /);
+    expect(xml).not.toContain('<failure');
+  });
+
+  it('--junit writes a required failure as <failure> with its reason and exchange', async () => {
+    const r = await cli(target(broken, '--only', 'auth.replayed-nonce,auth.valid', '--skip', 'auth.replayed-nonce.concurrent', '--junit', 'fail.xml'));
+    expect(r.code).toBe(1);
+    const xml = readFileSync(join(dir, 'fail.xml'), 'utf8');
+    expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    expect(xml).toContain('tests="5" failures="3" errors="0" skipped="1"');
+    expect(xml).toMatch(/<testcase classname="opencharge-conformance\.auth" name="auth\.replayed-nonce — [^"]*"[^>]*>\n {4}<failure message="expected HTTP 401 NONCE_REUSED, got 200" type="required">expected HTTP 401 NONCE_REUSED, got 200\n&#62; GET http:/);
+    expect(xml).toMatch(/<testcase [^>]*name="auth\.valid — [^"]*"[^>]*\/>/);
   });
 
   it('usage errors exit 2; an unknown check id is an error', async () => {
@@ -93,7 +119,7 @@ describe('conformance against a target that does not answer', () => {
     expect(lines.filter((l) => /^FAIL /.test(l))).toEqual(['FAIL  target.reachable — the target answers HTTP at its base URL [HTTP]']);
     expect(r.out).toContain(`reason: cannot reach ${url} (connection refused)`);
     expect(r.out).not.toContain('fetch failed');
-    expect(lines.at(-1)).toBe('0 passed, 1 failed, 0 skipped');
+    expect(lines.at(-1)).toBe('0 passed, 1 failed, 0 warnings, 0 skipped');
   });
 
   it('still refuses an unknown check id first (a typo is not hidden behind the probe)', async () => {
@@ -139,9 +165,11 @@ describe('conformance keys', () => {
 });
 
 describe('conformance list', () => {
-  it('lists every check with its section', async () => {
+  it('lists every check with its level and section', async () => {
     const r = await cli(['list']);
     expect(r.out.split('\n')).toHaveLength(CHECKS.length);
-    expect(r.out).toMatch(/^auth\.high-s +the high-S twin .*\[PROFILE §1, §2 step 4\]$/m);
+    expect(r.out).toMatch(/^auth\.high-s +required +the high-S twin .*\[docs\/profile\.md §1, §2 step 4\]$/m);
+    expect(r.out).toMatch(/^orders\.unsupported-currency +recommended +a currency the merchant does not settle/m);
+    expect(CHECKS.filter((c) => c.level === 'recommended').length).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/opencharge-merchant.mjs');
+/** package.json's bin: the compiled CLI (test/global-setup.ts rebuilds dist/ when src/ changed). */
+const BIN = join(ROOT, 'dist/cli/main.js');
 export const BUN = join(ROOT, 'node_modules/.bin/bun');
 
 export type Runtime = 'node' | 'bun';

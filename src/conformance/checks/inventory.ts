@@ -1,7 +1,7 @@
-// inventory.*: GET /inventory and orders priced from it (PROFILE §3; opencharge.md §2.5). Skipped without an inventory.
+// inventory.*: GET /inventory and orders priced from it (docs/profile.md §3; docs/opencharge.md §2.5). Skipped without an inventory.
 import { AMOUNT_RE, formatAmount, fractionDigits, parseAmount, timesQuantity } from '../../protocol/amount.ts';
 import { envelopeProblem, expect, expectError, expectJson, isObject, skip, type Json } from '../assert.ts';
-import { check, type Check } from '../check.ts';
+import { check, recommended, type Check } from '../check.ts';
 import type { Kit } from '../context.ts';
 import type { InventoryFacts } from '../target.ts';
 import { foreignCurrency } from './shared.ts';
@@ -14,10 +14,10 @@ async function needInventory(kit: Kit): Promise<Present> {
   return inv;
 }
 
-const SECTION = 'PROFILE §3; opencharge.md §2.3, §2.5';
+const SECTION = 'docs/profile.md §3; docs/opencharge.md §2.3, §2.5';
 
 export const inventoryChecks: Check[] = [
-  check('inventory.absent', 'without an inventory, GET /inventory answers an error in the envelope', 'opencharge.md §7.4; PROFILE §7', async (kit) => {
+  recommended('inventory.absent', 'without an inventory, GET /inventory answers an error in the envelope', 'docs/opencharge.md §7.4; docs/profile.md §7', async (kit) => {
     const inv = await kit.facts.inventory();
     if (inv.present) skip('the target publishes an inventory');
     const e = inv.exchange ?? skip(inv.reason);
@@ -25,7 +25,7 @@ export const inventoryChecks: Check[] = [
     const problem = envelopeProblem(e);
     expect(problem === undefined, `error envelope: ${problem}`, e);
   }),
-  check('inventory.shape', 'GET /inventory → {ocid, currency, items: [{id, name, price, …}]}', 'opencharge.md §2.5', async (kit) => {
+  check('inventory.shape', 'GET /inventory → {ocid, currency, items: [{id, name, price, …}]}', 'docs/opencharge.md §2.5', async (kit) => {
     await needInventory(kit);
     const e = await kit.plain('GET', '/inventory');
     const doc = expectJson(e, 200);

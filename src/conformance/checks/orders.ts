@@ -1,10 +1,10 @@
-// orders.*: POST /orders/create — the signed order, its canonicalisation, urls, ids, the own-OCID rule, idempotency (PROFILE §3).
+// orders.*: POST /orders/create — the signed order, its canonicalisation, urls, ids, the own-OCID rule, idempotency (docs/profile.md §3).
 import { verifyOrderSignature } from '../../client/verify-response.ts';
 import { AMOUNT_RE, parseAmount, timesQuantity } from '../../protocol/amount.ts';
 import { canonicalOrder } from '../../protocol/canonical.ts';
 import { parseSignature, verifyCanonical } from '../../protocol/signature.ts';
 import { expect, expectError, expectJson, fail, isObject, skip, type Json } from '../assert.ts';
-import { check, type Check } from '../check.ts';
+import { check, recommended, type Check } from '../check.ts';
 import type { Kit } from '../context.ts';
 import { CREATE, rejectCreate, sameJson } from './shared.ts';
 
@@ -24,7 +24,7 @@ async function expectedTotal(kit: Kit, request: Json): Promise<bigint | undefine
 }
 
 export const orderChecks: Check[] = [
-  check('orders.create', 'POST /orders/create → 200 {order, signature, urls} with the order asked for', 'PROFILE §3; opencharge.md §2.3', async (kit) => {
+  check('orders.create', 'POST /orders/create → 200 {order, signature, urls} with the order asked for', 'docs/profile.md §3; docs/opencharge.md §2.3', async (kit) => {
     const c = await kit.facts.createOrder();
     const e = c.exchange;
     const req = JSON.parse(c.requestBody) as Json;
@@ -50,7 +50,7 @@ export const orderChecks: Check[] = [
     expect(isObject(c.urls), 'urls must be an object', e);
   }),
 
-  check('orders.signature', 'the order signature verifies with the metadata key over JSON.stringify(order, Object.keys(order).sort())', 'PROFILE §1, §3; opencharge.md §4', async (kit) => {
+  check('orders.signature', 'the order signature verifies with the metadata key over JSON.stringify(order, Object.keys(order).sort())', 'docs/profile.md §1, §3; docs/opencharge.md §4', async (kit) => {
     const key = await kit.facts.merchantKey();
     const c = await kit.facts.createOrder();
     const sig = c.signature;
@@ -67,7 +67,7 @@ export const orderChecks: Check[] = [
     );
   }),
 
-  check('orders.urls', 'urls.order = [<config.endpoint>/orders/<id>]; completed/cancelled are strings', 'PROFILE §3; opencharge.md §2.3', async (kit) => {
+  check('orders.urls', 'urls.order = [<config.endpoint>/orders/<id>]; completed/cancelled are strings', 'docs/profile.md §3; docs/opencharge.md §2.3', async (kit) => {
     const m = await kit.facts.metadata();
     if (!m.ok) skip(`needs config.endpoint from metadata: ${m.reason} (see metadata.shape)`);
     const c = await kit.facts.createOrder();
@@ -78,14 +78,14 @@ export const orderChecks: Check[] = [
     for (const k of ['completed', 'cancelled']) expect(urls[k] === undefined || typeof urls[k] === 'string', `urls.${k} must be a string when present`, c.exchange);
   }),
 
-  check('orders.generated-id', 'an order request without id gets a generated id', 'PROFILE §3; opencharge.md §9.12', async (kit) => {
+  recommended('orders.generated-id', 'an order request without id gets a generated id', 'docs/profile.md §3; docs/opencharge.md §9.12', async (kit) => {
     const c = await kit.facts.createOrder({ id: undefined });
     expect(typeof c.id === 'string' && c.id.length > 0, 'order.id must be a non-empty string', c.exchange);
     const s = await kit.plain('GET', `/orders/${encodeURIComponent(c.id)}/status`);
     expect(expectJson(s, 200).status === 'pending', 'the generated order is not pending', s);
   }),
 
-  check('orders.dot-segment-id', 'an order id of dot segments ("..") is refused with 400 INVALID_REQUEST, since <base>/orders/.. cannot retrieve it', 'PROFILE §3 (urls.order); opencharge.md §2.3, §2.7', async (kit) => {
+  recommended('orders.dot-segment-id', 'an order id of dot segments ("..") is refused with 400 INVALID_REQUEST, since <base>/orders/.. cannot retrieve it', 'docs/profile.md §3 (urls.order); docs/opencharge.md §2.3, §2.7', async (kit) => {
     const e = await kit.signed('POST', CREATE, JSON.stringify(await kit.facts.orderBody({ id: '..' })));
     if (e.status === 200) {
       // Any URL parser resolves /orders/.. (and /orders/%2E%2E) to the base path: the order is unreachable at urls.order.
@@ -94,26 +94,26 @@ export const orderChecks: Check[] = [
     } else expectError(e, 400, 'INVALID_REQUEST');
   }),
 
-  check('orders.own-ocid', 'body ocid of another merchant → 400 INVALID_REQUEST', 'PROFILE §3', async (kit) => {
+  check('orders.own-ocid', 'body ocid of another merchant → 400 INVALID_REQUEST', 'docs/profile.md §3', async (kit) => {
     const ours = await kit.facts.merchantOcid();
     const other = ours !== undefined ? ours + 1 : kit.randomOcid();
     await rejectCreate(kit, await kit.facts.orderBody({ ocid: other }), 400, 'INVALID_REQUEST');
   }),
 
-  check('orders.idempotent', 'the same id and body again (new nonce) → 200 with the byte-identical response', 'PROFILE §3; opencharge.md §8', async (kit) => {
+  check('orders.idempotent', 'the same id and body again (new nonce) → 200 with the byte-identical response', 'docs/profile.md §3; docs/opencharge.md §8', async (kit) => {
     const c = await kit.facts.createOrder();
     const again = await kit.signed('POST', CREATE, c.requestBody);
     expectJson(again, 200);
     expect(again.text === c.exchange.text, 'the second response differs from the first (it must be byte-identical)', again);
   }),
 
-  check('orders.conflict', 'the same id with a different body → 409 ORDER_CONFLICT', 'PROFILE §3, §7', async (kit) => {
+  check('orders.conflict', 'the same id with a different body → 409 ORDER_CONFLICT', 'docs/profile.md §3, §7', async (kit) => {
     const c = await kit.facts.createOrder();
     const changed = { ...(JSON.parse(c.requestBody) as Json), memo: 'Opencharge conformance kit (changed)' };
     await rejectCreate(kit, changed, 409, 'ORDER_CONFLICT');
   }),
 
-  check('orders.concurrent-create', 'one id created by 6 concurrent requests (distinct nonces) → all 200 with one byte-identical response', 'PROFILE §3', async (kit) => {
+  check('orders.concurrent-create', 'one id created by 6 concurrent requests (distinct nonces) → all 200 with one byte-identical response', 'docs/profile.md §3', async (kit) => {
     const body = JSON.stringify(await kit.facts.orderBody());
     const all = await Promise.all(Array.from({ length: 6 }, () => kit.signed('POST', CREATE, body)));
     for (const e of all) expectJson(e, 200);

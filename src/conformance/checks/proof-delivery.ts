@@ -1,7 +1,7 @@
 // proofs.* (delivery): who may deliver a form-A proof, relayed form B, timestamp bounds, ambiguous references and
-// other signature encodings of one proof (PROFILE §4).
+// other signature encodings of one proof (docs/profile.md §4).
 import { envelopeProblem, expect, expectError, type Json } from '../assert.ts';
-import { check, type Check } from '../check.ts';
+import { check, recommended, type Check } from '../check.ts';
 import { kitReference } from '../marker.ts';
 import type { Exchange } from '../client.ts';
 import { deliver, expectAccepted, expectStatus, payable, proofFor, sign, statusOf } from './proof-support.ts';
@@ -13,7 +13,7 @@ function answered(e: Exchange): void {
 }
 
 export const proofDeliveryChecks: Check[] = [
-  check('proofs.form-a-relayed', 'a form-A proof delivered by a peer that is not its issuer → 400 INVALID_PROOF, order pending; the issuer delivering it afterwards still pays', 'PROFILE §4 (who may deliver a proof)', async (kit) => {
+  check('proofs.form-a-relayed', 'a form-A proof delivered by a peer that is not its issuer → 400 INVALID_PROOF, order pending; the issuer delivering it afterwards still pays', 'docs/profile.md §4 (who may deliver a proof)', async (kit) => {
     const p = await payable(kit);
     const proof = proofFor(kit, p);
     const payload = { proof, signature: sign(p.issuer, proof, 'A') };
@@ -24,13 +24,13 @@ export const proofDeliveryChecks: Check[] = [
     const s = await expectStatus(kit, p.created.id, 'paid', 'the issuer delivering the proof a relay was refused for');
     expect(s.txid === proof.txid, `status.txid is ${JSON.stringify(s.txid)}`);
   }),
-  check('proofs.form-b-relayed', 'a form-B proof (its signature covers to) relayed by a known peer that is not the issuer → 200 accepted, paid', 'PROFILE §4 (who may deliver a proof)', async (kit) => {
+  recommended('proofs.form-b-relayed', 'a form-B proof (its signature covers to) relayed by a known peer that is not the issuer → 200 accepted, paid', 'docs/profile.md §4 (who may deliver a proof)', async (kit) => {
     const p = await payable(kit);
     const proof = proofFor(kit, p);
     expectAccepted(await deliver(kit, { proof, signature: sign(p.issuer, proof, 'B') }, kit.caller), proof.txid);
     await expectStatus(kit, p.created.id, 'paid', 'a relayed form-B proof');
   }),
-  check('proofs.other-encoding', 'the same proof with its signature as 128-hex r‖s, then with v 00/01 → 200 accepted each, no second effect', 'PROFILE §1, §4', async (kit) => {
+  check('proofs.other-encoding', 'the same proof with its signature as 128-hex r‖s, then with v 00/01 → 200 accepted each, no second effect', 'docs/profile.md §1, §4', async (kit) => {
     const p = await payable(kit);
     const proof = proofFor(kit, p);
     const signature = sign(p.issuer, proof, 'A');
@@ -44,7 +44,7 @@ export const proofDeliveryChecks: Check[] = [
       expect(JSON.stringify(body) === JSON.stringify(first), `status changed on the re-encoded proof: ${JSON.stringify(first)} → ${JSON.stringify(body)}`, e);
     }
   }),
-  check('proofs.timestamp-future', 'a proof dated a day ahead never becomes paidAt (kept and flagged, not trusted)', 'PROFILE §4 (proof timestamps)', async (kit) => {
+  recommended('proofs.timestamp-future', 'a proof dated a day ahead never becomes paidAt (kept and flagged, not trusted)', 'docs/profile.md §4 (proof timestamps)', async (kit) => {
     const p = await payable(kit);
     const timestamp = kit.now() + 86_400;
     const proof = proofFor(kit, p, { timestamp });
@@ -52,7 +52,7 @@ export const proofDeliveryChecks: Check[] = [
     const { e, body } = await statusOf(kit, p.created.id);
     expect(body.paidAt !== timestamp, `status.paidAt is the proof's future timestamp ${timestamp}`, e);
   }),
-  check('proofs.ambiguous-reference', 'a valid proof whose to.reference two orders carry (and no order id) pays neither', 'PROFILE §4 (references)', async (kit) => {
+  recommended('proofs.ambiguous-reference', 'a valid proof whose to.reference two orders carry (and no order id) pays neither', 'docs/profile.md §4 (references)', async (kit) => {
     const reference = kitReference('shared', kit.hex(8));
     const a = await payable(kit, { reference });
     const b = await payable(kit, { reference });

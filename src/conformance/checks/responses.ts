@@ -1,7 +1,7 @@
-// responses.*: every response of a signed endpoint is signed by the merchant key (PROFILE §2; opencharge.md §3.7).
+// responses.*: every response of a signed endpoint is signed by the merchant key (docs/profile.md §2; docs/opencharge.md §3.7).
 import { verifyResponseSignature } from '../../client/verify-response.ts';
 import { envelopeProblem, expect, fail } from '../assert.ts';
-import { check, type Check } from '../check.ts';
+import { check, recommended, type Check } from '../check.ts';
 import type { Exchange } from '../client.ts';
 import type { Kit } from '../context.ts';
 
@@ -16,7 +16,7 @@ async function expectSignedResponse(kit: Kit, e: Exchange, status: number): Prom
   expect(/^[0-9]+$/.test(e.headers.get('x-oc-timestamp') ?? ''), 'X-OC-Timestamp must be Unix seconds', e);
 }
 
-const SECTION = 'PROFILE §2; opencharge.md §3.7';
+const SECTION = 'docs/profile.md §2; docs/opencharge.md §3.7';
 
 export const responseChecks: Check[] = [
   check('responses.capabilities', 'the 200 of GET /capabilities is signed with the metadata key', SECTION, async (kit) => {
@@ -29,7 +29,7 @@ export const responseChecks: Check[] = [
   check('responses.transfer-webhook', 'the 400 of a rejected POST /transfer/webhook is signed with the metadata key', SECTION, async (kit) => {
     await expectSignedResponse(kit, await kit.signed('POST', '/transfer/webhook', '{"proof":{"conformance":true},"signature":""}'), 400);
   }),
-  check('responses.oversized-body', 'a signed POST /orders/create of 100 KiB is refused (4xx in the envelope) with a signed response', 'PROFILE §2 (every response of a signed endpoint), §7', async (kit) => {
+  recommended('responses.oversized-body', 'a signed POST /orders/create of 100 KiB is refused (4xx in the envelope) with a signed response', 'docs/profile.md §2 (every response of a signed endpoint), §7', async (kit) => {
     const body = JSON.stringify(await kit.facts.orderBody({ memo: 'x'.repeat(100 * 1024) }));
     const e = await kit.signed('POST', '/orders/create', body);
     expect(e.status >= 400 && e.status < 500, `expected a 4xx refusal (413 PAYLOAD_TOO_LARGE or 400 INVALID_REQUEST), got ${e.status}`, e);
