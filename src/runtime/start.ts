@@ -12,7 +12,7 @@ import { pooledRandomBytes } from './random.ts';
 import type { RateLimits } from '../rate-limit/limits.ts';
 
 /** On PostgreSQL the limits live in the database, so they hold across instances; on SQLite, in memory. */
-async function openLimits(config: Config, store: Store): Promise<RateLimits | undefined> {
+export async function openLimits(config: Config, store: Store): Promise<RateLimits | undefined> {
   if (store.dialect !== 'postgres') return undefined;
   // Loaded on demand, like the store: a SQLite deployment never loads the PostgreSQL driver.
   const { openPgRateLimits } = await import('../rate-limit/pg.ts');
