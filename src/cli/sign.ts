@@ -80,7 +80,7 @@ function readKey(v: { key?: string; 'key-file'?: string }, io: CliIO): Uint8Arra
 }
 
 export function printCanonical(io: CliIO, input: CanonicalInput): void {
-  for (const w of input.warnings) io.err(`warning: ${w} (a server following PROFILE §2 answers 401 INVALID_SIGNATURE)`);
+  for (const w of input.warnings) io.err(`warning: ${w} (a server following docs/profile.md §2 answers 401 INVALID_SIGNATURE)`);
   io.out('canonical request:');
   for (const line of formatRows(input.rows)) io.out(line);
   io.out(`canonical:   ${JSON.stringify(input.canonical)}`);
@@ -93,7 +93,7 @@ export const run = defineCommand(
     summary: `Signs a canonical request and prints its parts (the layout the server sends back in an
 INVALID_SIGNATURE answer's details, and \`request\` prints), the canonical string JSON-escaped
 (so the newlines show), its SHA-256 and the signature (130 hex r‖s‖v, low-S, RFC 6979).
-Canonical request (PROFILE §2): ocid\\ntimestamp\\nnonce\\nMETHOD\\npath\\nsha256hex(body).`,
+Canonical request (docs/profile.md §2): ocid\\ntimestamp\\nnonce\\nMETHOD\\npath\\nsha256hex(body).`,
     options: {
       key: { type: 'string', value: 'HEX', description: 'the 64-hex private key (visible in shell history and ps: prefer the next two)' },
       'key-file': { type: 'string', value: 'PATH', description: 'a file holding the 64-hex key, or a .env with OC_PRIVATE_KEY=\n(neither: OC_PRIVATE_KEY from the environment)' },

@@ -7,7 +7,7 @@ import { backendFrom, CANONICAL_OPTIONS, printCanonical, readCanonical } from '.
 export const run = defineCommand(
   {
     name: 'verify',
-    summary: `Verifies a signature over a canonical request exactly as the server does (PROFILE §1:
+    summary: `Verifies a signature over a canonical request exactly as the server does (docs/profile.md §1:
 130 hex with v in 0/1/27/28 or 128 hex; low-S only) and prints the canonical request in the
 layout of \`sign\`, then the verdict with its reason.`,
     options: {

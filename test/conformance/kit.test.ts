@@ -97,13 +97,14 @@ describe('check selection', () => {
   });
   it('CONFORMANCE.md has a table row for every check', () => {
     const doc = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../CONFORMANCE.md'), 'utf8');
-    for (const c of CHECKS) expect(doc, c.id).toContain(`| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${c.section} |`);
+    for (const c of CHECKS) expect(doc, c.id).toContain(`| \`${c.id}\` | ${c.title.replace(/\|/g, '\\|')} | ${c.level} | ${c.section} |`);
   });
   it('every check has a unique id, a title and a section', () => {
     expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
     for (const c of CHECKS) {
       expect(c.id).toMatch(/^[a-z]+\.[a-z0-9.-]+$/);
-      expect(c.section).toMatch(/PROFILE §|opencharge\.md §/);
+      expect(c.section).toMatch(/^docs\/(profile|opencharge)\.md §/);
+      expect(['required', 'recommended']).toContain(c.level);
       expect(c.title.length).toBeGreaterThan(10);
     }
   });

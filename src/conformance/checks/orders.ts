@@ -94,7 +94,7 @@ export const orderChecks: Check[] = [
     } else expectError(e, 400, 'INVALID_REQUEST');
   }),
 
-  check('orders.own-ocid', 'body ocid of another merchant → 400 INVALID_REQUEST', 'docs/profile.md §3', async (kit) => {
+  recommended('orders.own-ocid', 'body ocid of another merchant → 400 INVALID_REQUEST', 'docs/profile.md §3', async (kit) => {
     const ours = await kit.facts.merchantOcid();
     const other = ours !== undefined ? ours + 1 : kit.randomOcid();
     await rejectCreate(kit, await kit.facts.orderBody({ ocid: other }), 400, 'INVALID_REQUEST');
@@ -107,7 +107,7 @@ export const orderChecks: Check[] = [
     expect(again.text === c.exchange.text, 'the second response differs from the first (it must be byte-identical)', again);
   }),
 
-  check('orders.conflict', 'the same id with a different body → 409 ORDER_CONFLICT', 'docs/profile.md §3, §7', async (kit) => {
+  recommended('orders.conflict', 'the same id with a different body → 409 ORDER_CONFLICT', 'docs/profile.md §3, §7', async (kit) => {
     const c = await kit.facts.createOrder();
     const changed = { ...(JSON.parse(c.requestBody) as Json), memo: 'Opencharge conformance kit (changed)' };
     await rejectCreate(kit, changed, 409, 'ORDER_CONFLICT');

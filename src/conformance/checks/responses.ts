@@ -1,7 +1,7 @@
 // responses.*: every response of a signed endpoint is signed by the merchant key (docs/profile.md §2; docs/opencharge.md §3.7).
 import { verifyResponseSignature } from '../../client/verify-response.ts';
 import { envelopeProblem, expect, fail } from '../assert.ts';
-import { check, recommended, type Check } from '../check.ts';
+import { recommended, type Check } from '../check.ts';
 import type { Exchange } from '../client.ts';
 import type { Kit } from '../context.ts';
 
@@ -19,14 +19,14 @@ async function expectSignedResponse(kit: Kit, e: Exchange, status: number): Prom
 const SECTION = 'docs/profile.md §2; docs/opencharge.md §3.7';
 
 export const responseChecks: Check[] = [
-  check('responses.capabilities', 'the 200 of GET /capabilities is signed with the metadata key', SECTION, async (kit) => {
+  recommended('responses.capabilities', 'the 200 of GET /capabilities is signed with the metadata key', SECTION, async (kit) => {
     await expectSignedResponse(kit, await kit.signed('GET', '/capabilities'), 200);
   }),
-  check('responses.orders-create', 'the 200 of POST /orders/create is signed with the metadata key', SECTION, async (kit) => {
+  recommended('responses.orders-create', 'the 200 of POST /orders/create is signed with the metadata key', SECTION, async (kit) => {
     const created = await kit.facts.createOrder();
     await expectSignedResponse(kit, created.exchange, 200);
   }),
-  check('responses.transfer-webhook', 'the 400 of a rejected POST /transfer/webhook is signed with the metadata key', SECTION, async (kit) => {
+  recommended('responses.transfer-webhook', 'the 400 of a rejected POST /transfer/webhook is signed with the metadata key', SECTION, async (kit) => {
     await expectSignedResponse(kit, await kit.signed('POST', '/transfer/webhook', '{"proof":{"conformance":true},"signature":""}'), 400);
   }),
   recommended('responses.oversized-body', 'a signed POST /orders/create of 100 KiB is refused (4xx in the envelope) with a signed response', 'docs/profile.md §2 (every response of a signed endpoint), §7', async (kit) => {
@@ -37,7 +37,7 @@ export const responseChecks: Check[] = [
     expect(problem === undefined, `error envelope: ${problem}`, e);
     await expectSignedResponse(kit, e, e.status);
   }),
-  check('responses.rejection', 'the 401 of a signed endpoint (missing X-OC-Signature) is signed too', SECTION, async (kit) => {
+  recommended('responses.rejection', 'the 401 of a signed endpoint (missing X-OC-Signature) is signed too', SECTION, async (kit) => {
     const { 'X-OC-Signature': _dropped, ...headers } = kit.signHeaders('GET', '/capabilities', '');
     await expectSignedResponse(kit, await kit.client.send('GET', '/capabilities', { headers }), 401);
   }),

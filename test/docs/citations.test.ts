@@ -1,0 +1,87 @@
+// The project is self-contained: nothing points outside it (a user's clone has no ../shared), and every section of
+// docs/profile.md or docs/opencharge.md that a check, the README or CONFORMANCE.md cites exists.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/conformance/checks/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SELF = relative(ROOT, import.meta.filename);
+
+function files(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(ROOT, path)).isDirectory() ? files(path) : [path];
+  });
+}
+
+const TEXT = /\.(ts|tsx|mjs|md|json|txt|yml|sh)$/;
+const scanned = ['README.md', 'CONFORMANCE.md', 'Dockerfile', 'package.json', ...files('docs'), ...files('src'), ...files('test'), ...files('scripts')].filter(
+  (f) => (TEXT.test(f) || !f.includes('.')) && f !== SELF && !f.startsWith('test/vectors/wycheproof/'),
+);
+
+/** Section numbers a document defines: `## 3.`/`### 3.6` headings, and `N.` list items inside `## 9.` as 9.N. */
+function anchors(doc: string): Set<string> {
+  const out = new Set<string>();
+  let top: string | undefined;
+  for (const line of readFileSync(join(ROOT, 'docs', doc), 'utf8').split('\n')) {
+    const h = /^#{2,4} (\d+(?:\.\d+)*)\.? /.exec(line);
+    if (h) {
+      out.add(h[1]!);
+      if (!h[1]!.includes('.')) top = h[1];
+      continue;
+    }
+    const item = /^(\d+)\. /.exec(line);
+    if (item && top) out.add(`${top}.${item[1]}`);
+  }
+  return out;
+}
+const DOCS = { 'profile.md': anchors('profile.md'), 'opencharge.md': anchors('opencharge.md') };
+
+/** Every `docs/<doc> §x, §y-z` citation in a text, as [doc, section] pairs. */
+function citations(text: string): Array<[keyof typeof DOCS, string]> {
+  const out: Array<[keyof typeof DOCS, string]> = [];
+  for (const m of text.matchAll(/docs\/(profile|opencharge)\.md`?((?:[ ,]+(?:and )?§\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?(?: (?:\([^)]*\)|steps? [\d-]+))?)+)/g)) {
+    const doc = `${m[1]}.md` as keyof typeof DOCS;
+    for (const s of m[2]!.matchAll(/§(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?/g)) {
+      out.push([doc, s[1]!]);
+      if (s[2]) out.push([doc, s[2].includes('.') || !s[1]!.includes('.') ? s[2] : `${s[1]!.split('.')[0]}.${s[2]}`]);
+    }
+  }
+  return out;
+}
+
+describe('self-contained', () => {
+  it('scans the documents, the sources and the tests', () => {
+    expect(scanned).toContain('README.md');
+    expect(scanned).toContain('src/conformance/checks/auth.ts');
+    expect(scanned.length).toBeGreaterThan(200);
+  });
+
+  it.each(scanned)('%s refers to nothing outside the project (no shared/ folder)', (file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    expect(text).not.toMatch(/(^|[^\w.-])shared\/|\.\.\/shared\b|\/work\//);
+  });
+});
+
+describe('citations into docs/', () => {
+  it('the documents define sections (the parser sees them)', () => {
+    for (const s of ['1', '2', '7', '8']) expect(DOCS['profile.md']).toContain(s);
+    for (const s of ['3.6', '5.3', '7.4', '9.12', '9.27']) expect(DOCS['opencharge.md']).toContain(s);
+    expect(citations('x (docs/opencharge.md §3.1-3.3, §9.12)')).toEqual([['opencharge.md', '3.1'], ['opencharge.md', '3.3'], ['opencharge.md', '9.12']]);
+  });
+
+  it.each(CHECKS.map((c) => [c.id, c.section] as const))('check %s cites only sections that exist (%s)', (_id, section) => {
+    expect(section).toMatch(/^docs\/(profile|opencharge)\.md §/);
+    const cited = citations(section);
+    expect(cited.length).toBeGreaterThan(0);
+    for (const [doc, s] of cited) expect(DOCS[doc], `${doc} §${s}`).toContain(s);
+  });
+
+  it.each(['README.md', 'CONFORMANCE.md'])('%s cites only sections that exist', (file) => {
+    const cited = citations(readFileSync(join(ROOT, file), 'utf8'));
+    expect(cited.length).toBeGreaterThan(5);
+    const missing = cited.filter(([doc, s]) => !DOCS[doc].has(s)).map(([doc, s]) => `${doc} §${s}`);
+    expect(missing).toEqual([]);
+  });
+});
