@@ -42,7 +42,7 @@ function toCommand(line: string, subst: (w: string) => string): Command {
     const [k, ...v] = w.shift()!.split('=');
     env[k!] = v.join('=');
   }
-  const node = (args: string[]) => [process.execPath, ...args.map((a) => (a.startsWith('bin/') ? join(ROOT, a) : a))];
+  const node = (args: string[]) => [process.execPath, ...args.map((a) => (/^(bin|dist)\//.test(a) ? join(ROOT, a) : a))];
   if (w[0] === 'npx' && w[1] === 'opencharge-merchant') return { env, argv: node([pkg.bin['opencharge-merchant']!, ...w.slice(2)]) };
   if (w[0] === 'npm' && w[1] === 'start') {
     const [program, ...args] = words(pkg.scripts.start!);

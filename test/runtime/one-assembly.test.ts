@@ -29,8 +29,9 @@ describe('one assembly', () => {
     expect(using(src, /\bcreateScheduler\(/)).toEqual(['src/assemble.ts', 'src/notify/worker.ts', 'src/scheduler.ts']);
   });
 
-  it('the server is assembled by assembleServer: the shared runtime start and the test helper call it, nothing else builds an app', () => {
-    expect(using(src, /\bassembleServer\(/)).toEqual(['src/assemble.ts', 'src/runtime/start.ts']);
+  it('the server is assembled by assembleServer: the shared runtime start, the library entry and the test helper call it, nothing else builds an app', () => {
+    // src/index.ts: createMerchant, the package's library entry (the same server as `serve`, for mounting in a shop).
+    expect(using(src, /\bassembleServer\(/)).toEqual(['src/assemble.ts', 'src/index.ts', 'src/runtime/start.ts']);
     expect(using(src, /\bcreateApp\(/)).toEqual(['src/assemble.ts', 'src/http/app.ts']);
     expect(using(tests, /\bassembleServer\(/)).toEqual(['test/helpers/app.ts']);
   });
