@@ -24,7 +24,7 @@ TARBALL=$(npm pack --silent --pack-destination "$WORK" | tail -1)
 [ -f "$WORK/$TARBALL" ] || fail "npm pack wrote no tarball"
 FILES=$(tar -tzf "$WORK/$TARBALL" | wc -l)
 step "$TARBALL: $FILES files, $(du -k "$WORK/$TARBALL" | cut -f1) KiB"
-if tar -tzf "$WORK/$TARBALL" | grep -Ev '^package/(dist/|migrations/|docs/|test/vectors/conformance/|README\.md$|CONFORMANCE\.md$|LICENSE$|package\.json$)'; then
+if tar -tzf "$WORK/$TARBALL" | grep -Ev '^package/(dist/|migrations/|docs/[^/]+\.md$|test/vectors/conformance/|README\.md$|CONFORMANCE\.md$|LICENSE$|package\.json$)'; then
   fail "the tarball holds files outside the files whitelist (listed above)"
 fi
 
