@@ -12,7 +12,8 @@ started=$(date +%s)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/oc-pack-check.XXXXXX")
 SERVER_PID=
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  # The server runs in its own process group (set -m below): npx and the node process it starts both stop.
+  if [ -n "$SERVER_PID" ]; then kill -TERM -- "-$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -45,8 +46,10 @@ npx --no-install opencharge-merchant --help | grep -q '^usage: opencharge-mercha
 PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 MOUNT_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 step "npx opencharge-merchant serve on port $PORT"
+set -m # job control: the background job gets its own process group, so cleanup can stop all of it
 env -u NODE_OPTIONS OC_PORT="$PORT" OC_LOG_LEVEL=warn npx --no-install opencharge-merchant serve >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
+set +m
 for _ in $(seq 1 150); do
   if node -e "fetch('http://127.0.0.1:$PORT/healthz').then(async (r) => process.exit(r.ok && (await r.text()) === '{\"status\":\"ok\"}' ? 0 : 1), () => process.exit(1))"; then break; fi
   kill -0 "$SERVER_PID" 2>/dev/null || fail "serve exited"
