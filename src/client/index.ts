@@ -11,6 +11,8 @@ import type { CryptoBackend } from '../protocol/backend.ts';
 
 export { createSigner, type RequestSigner, type SignedHeaders } from './signer.ts';
 export { verifyOrderSignature, verifyResponseSignature } from './verify-response.ts';
+import type { Capabilities, MerchantMetadata, OrderRequest, OrderStatus, ProofAnswer, SignedOrder, SignedProof, TransferProof } from './types.ts';
+export type { Capabilities, MerchantMetadata, OrderRequest, OrderStatus, ProofAnswer, SignedOrder, SignedProof, TransferProof } from './types.ts';
 
 /**
  * An answer that is not a success: the merchant's error envelope (`code`, `status`, `details` as sent), or a check of
@@ -41,69 +43,6 @@ export interface ClientOptions {
   now?: () => number;
   /** Default: the pure-JS noble backend. */
   backend?: CryptoBackend;
-}
-
-export interface OrderRequest {
-  amount?: string;
-  currency?: string;
-  id?: string;
-  reference?: string;
-  memo?: string;
-  expiresAt?: number;
-  [field: string]: unknown;
-}
-
-/** A signed order as the merchant returns it from POST /orders/create and GET /orders/{id}. */
-export interface SignedOrder {
-  order: { id: string; ocid: number; amount: string; currency: string; [field: string]: unknown };
-  signature: string;
-  urls: { order: string[]; completed?: string; cancelled?: string; [name: string]: unknown };
-  [field: string]: unknown;
-}
-
-export interface OrderStatus {
-  orderId: string;
-  status: string;
-  paidAt?: number;
-  txid?: string;
-  [field: string]: unknown;
-}
-
-export interface Capabilities {
-  ocid: number;
-  name: string;
-  capabilities: string[];
-  settlement?: unknown;
-  [field: string]: unknown;
-}
-
-export interface TransferProof {
-  txid: string;
-  issuer: number;
-  from: { ocid: number; reference?: string };
-  to: { ocid: number; reference: string };
-  amount: string;
-  currency: string;
-  timestamp: number;
-  [field: string]: unknown;
-}
-
-export interface SignedProof {
-  proof: TransferProof;
-  signature: string;
-}
-
-export interface ProofAnswer {
-  status: string;
-  [field: string]: unknown;
-}
-
-export interface MerchantMetadata {
-  ocid: number;
-  name?: string;
-  config: { publicKey: string; endpoint: string; capabilities?: string[]; settlement?: unknown; [field: string]: unknown };
-  signature: string;
-  [field: string]: unknown;
 }
 
 export interface OpenchargeClient {
