@@ -1,5 +1,6 @@
 // The project is self-contained: nothing points outside it (a user's clone has no ../shared), and every section of
-// docs/profile.md or docs/opencharge.md that a check, the README or CONFORMANCE.md cites exists.
+// docs/profile.md or docs/opencharge.md that a check, the README or CONFORMANCE.md cites exists; citations of the
+// gateway facts and the house rules point into docs/ (docs/gateways.md §N, docs/architecture.md rule N) and exist.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -82,6 +83,65 @@ describe('citations into docs/', () => {
     const cited = citations(readFileSync(join(ROOT, file), 'utf8'));
     expect(cited.length).toBeGreaterThan(5);
     const missing = cited.filter(([doc, s]) => !DOCS[doc].has(s)).map(([doc, s]) => `${doc} §${s}`);
+    expect(missing).toEqual([]);
+  });
+});
+
+/** The numbered house rules of docs/architecture.md: `N. ` items under `## House rules`, up to the next `## `. */
+function houseRules(): Set<string> {
+  const out = new Set<string>();
+  let inside = false;
+  for (const line of readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8').split('\n')) {
+    if (/^## /.test(line)) inside = /^## House rules\b/.test(line);
+    const item = /^(\d+)\. /.exec(line);
+    if (inside && item) out.add(item[1]!);
+  }
+  return out;
+}
+const GATEWAYS = anchors('gateways.md');
+const RULES = houseRules();
+
+/** Every `docs/gateways.md §x, §y-z` and `docs/architecture.md rule(s) x, y-z` citation, as 'gateways §x' / 'rule x'. */
+function docCitations(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/docs\/gateways\.md`?((?:[ ,]+(?:and )?§\d+(?:\.\d+)?(?:-§?\d+(?:\.\d+)?)?)+)/g)) {
+    for (const s of m[1]!.matchAll(/§(\d+(?:\.\d+)?)(?:-§?(\d+(?:\.\d+)?))?/g)) {
+      out.push(`gateways §${s[1]}`);
+      if (s[2]) out.push(`gateways §${s[2].includes('.') || !s[1]!.includes('.') ? s[2] : `${s[1]!.split('.')[0]}.${s[2]}`}`);
+    }
+  }
+  for (const m of text.matchAll(/docs\/architecture\.md`? rules? (\d+(?:(?:-|, | and )\d+)*)/g)) {
+    for (const part of m[1]!.split(/, | and /)) {
+      const [a, b] = part.split('-').map(Number);
+      for (let n = a!; n <= (b ?? a!); n++) out.push(`rule ${n}`);
+    }
+  }
+  return out;
+}
+
+/** A citation of a document that is not in the repository: gateways.md, prior-art, perf-limits, ARCHITECTURE not under docs/. */
+const OUTSIDE = /(?<!docs\/)\bgateways\.md|prior-art|perf-limits|\bARCHITECTURE\b/g;
+
+const cited = ['README.md', 'CONFORMANCE.md', ...files('src'), ...files('test'), ...files('bench'), ...files('scripts')].filter(
+  (f) => TEXT.test(f) && f !== SELF && !f.startsWith('test/vectors/wycheproof/'),
+);
+
+describe('gateway facts and house rules are cited from docs/', () => {
+  it('docs/gateways.md and the house rules define what the parser expects', () => {
+    for (const s of ['1', '1.2', '1.8', '2.5', '3.5', '4.6', '4.8', '5']) expect(GATEWAYS).toContain(s);
+    for (const n of ['1', '6', '12']) expect(RULES).toContain(n);
+    expect(docCitations('(docs/gateways.md §4.3-§4.7, §5; docs/architecture.md rules 3-4, docs/architecture.md rules 1, 12)')).toEqual([
+      'gateways §4.3', 'gateways §4.7', 'gateways §5', 'rule 3', 'rule 4', 'rule 1', 'rule 12',
+    ]);
+    expect('see gateways.md §2 and ARCHITECTURE rule 5, prior-art §7, perf-limits.md'.match(OUTSIDE)).toHaveLength(4);
+    expect('see docs/gateways.md §2'.match(OUTSIDE)).toBeNull();
+    expect(cited).toContain('bench/http.ts');
+  });
+
+  it.each(cited)('%s cites no document outside docs/, and only sections and rules that exist', (file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    expect(text.match(OUTSIDE) ?? []).toEqual([]);
+    const missing = docCitations(text).filter((c) => (c.startsWith('rule ') ? !RULES.has(c.slice(5)) : !GATEWAYS.has(c.slice(10))));
     expect(missing).toEqual([]);
   });
 });
