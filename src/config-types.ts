@@ -74,7 +74,7 @@ export interface Config {
   sources: ConfigSources;
 }
 
-/** About three days in total: 10 s, 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h, 24 h (prior-art §10). */
+/** About three days in total: 10 s, 1 min, 5 min, 30 min, 2 h, 6 h, 12 h, 24 h, 24 h, with equal jitter (src/notify/schedule.ts). */
 export const DEFAULT_WEBHOOK_SCHEDULE = [10, 60, 300, 1800, 7200, 21600, 43200, 86400, 86400];
 
 /** A start-up misconfiguration: every line names the setting and says how to fix it. */

@@ -1,4 +1,4 @@
-// Parses the OC_* settings once, at the edge, with zod (ARCHITECTURE rule 6): environment, `.env` file, OC_CONFIG file.
+// Parses the OC_* settings once, at the edge, with zod (docs/architecture.md rule 6): environment, `.env` file, OC_CONFIG file.
 import { unknownNames } from './config-names.ts';
 import { describeIssue, shownValue } from './config-issues.ts';
 import { KNOWN_NAMES, schema, type RawSettings } from './config-schema.ts';

@@ -1,4 +1,4 @@
-// buildDeps(config, effects): everything the app needs, built once at start-up (ARCHITECTURE rule 5).
+// buildDeps(config, effects): everything the app needs, built once at start-up (docs/architecture.md rule 5).
 import { resolve } from 'node:path';
 import type { Config } from './config.ts';
 import type { OrderDeps } from './orders/deps.ts';

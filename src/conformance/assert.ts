@@ -36,7 +36,7 @@ export function expectJson(e: Exchange, status: number): Json {
   return e.json;
 }
 
-/** Problems with the error envelope `{"error":{"code","message","details?"}}` (PROFILE §2, §7; opencharge.md §7.1). */
+/** Problems with the error envelope `{"error":{"code","message","details?"}}` (PROFILE §2, §8; opencharge.md §7.1). */
 export function envelopeProblem(e: Exchange): string | undefined {
   if (!/^application\/json\b/i.test(e.headers.get('content-type') ?? '')) return `Content-Type is ${e.headers.get('content-type') ?? 'absent'}, not application/json`;
   if (!isObject(e.json)) return 'body is not a JSON object';

@@ -6,7 +6,7 @@ import type {
   Charge, ChargeOrder, ChargeStatus, Gateway, GatewayDeps, GatewayError, GatewayErrorKind, GatewayId, GatewayResult, HttpRequest, Logger,
 } from './types.ts';
 
-/** Holds a credential so that JSON, String() and util.inspect never show it (ARCHITECTURE rule 6). */
+/** Holds a credential so that JSON, String() and util.inspect never show it (docs/architecture.md rule 6). */
 export class Secret {
   readonly #value: string;
   constructor(value: string) {
@@ -89,7 +89,7 @@ export function parseBaseUrl(value: string, allow: (url: URL) => boolean): { ori
 }
 
 /**
- * What every gateway's wire.ts exports as `wire` (ARCHITECTURE rule 4): pure builders and the parsers of their
+ * What every gateway's wire.ts exports as `wire` (docs/architecture.md rule 4): pure builders and the parsers of their
  * answers. What a builder needs (base URL, credentials, nonce, signer) and what a parser checks an answer against
  * (the order, the reference) differ per gateway; the shape does not. Only the adapter (index.ts) sends.
  */

@@ -1,4 +1,4 @@
-// The one list of outbound gateways (ARCHITECTURE rule 3): adding a gateway adds one line here.
+// The one list of outbound gateways (docs/architecture.md rule 3): adding a gateway adds one line here.
 import type { GatewayDefinition, Env } from './definition.ts';
 import type { Gateway, GatewayDeps, GatewayId } from './types.ts';
 import { coingate } from './coingate/index.ts';

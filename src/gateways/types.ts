@@ -1,4 +1,4 @@
-// The one interface every outbound gateway implements (ARCHITECTURE rules 3-4; gateways.md).
+// The one interface every outbound gateway implements (docs/architecture.md rules 3-4; docs/gateways.md).
 import type { Logger } from '../log.ts';
 import type { RequestSigner } from '../client/signer.ts';
 
@@ -6,7 +6,7 @@ export type { Logger };
 
 export type GatewayId = 'coingate' | 'mugglepay' | 'mycelium-gear' | 'iumicash' | 'opencharge';
 
-/** Our common charge lifecycle (gateways.md §5); each adapter maps its native statuses with a literal table. */
+/** Our common charge lifecycle (docs/gateways.md §5); each adapter maps its native statuses with a literal table. */
 export type ChargeStatus =
   | 'pending'
   | 'paid'
@@ -128,7 +128,7 @@ export interface Gateway {
   callbackReply(): CallbackReply;
 }
 
-/** The effects every part of the server is given (ARCHITECTURE rule 5): no module-level fetch, clock or randomness. */
+/** The effects every part of the server is given (docs/architecture.md rule 5): no module-level fetch, clock or randomness. */
 export interface CoreEffects {
   fetch: typeof fetch;
   /** Unix seconds. */

@@ -1,4 +1,4 @@
-// The one place error codes become HTTP responses (ARCHITECTURE rule 8): envelope, status, no internals.
+// The one place error codes become HTTP responses (docs/architecture.md rule 8): envelope, status, no internals.
 import type { Context } from 'hono';
 import { errorBody } from '../protocol/errors.ts';
 import { ERROR_STATUS, type ErrorCode } from '../errors.ts';

@@ -5,7 +5,7 @@
  * every wait in `schedule` has been used (so a delivery gets 1 + schedule.length attempts).
  *
  * Equal jitter: the wait is uniform in [d/2, d] for the configured d, never below 1 s. Not full jitter
- * ([0, d], prior-art §10's suggestion): with a fixed schedule, full jitter could collapse the 24 h waits to
+ * ([0, d], the usual suggestion): with a fixed schedule, full jitter could collapse the 24 h waits to
  * seconds and make the "about three days" reach anything from seconds to three days; equal jitter still
  * spreads a burst of failures while keeping at least half of each wait.
  */

@@ -118,7 +118,7 @@ export function createDeliveryWorker(o: DeliveryWorkerOptions): DeliveryWorker {
       lastError,
     });
     const fields = { ...ctx, status: lastStatus, error: lastError, ...(gaveUp ? {} : { nextAttemptAt: next.at }) };
-    // 410 is not an opt-out here: nothing is ever disabled silently (prior-art §7); it is retried like any failure.
+    // 410 is not an opt-out here: nothing is ever disabled silently; it is retried like any failure.
     if (lastStatus === 410) log.warn('shop answered 410 Gone; retrying on schedule anyway (nothing is disabled)', fields);
     if (gaveUp) log.error('webhook delivery failed after its last attempt; redeliver it from the admin API', fields);
     else if (lastStatus !== 410) log.warn('webhook attempt failed; will retry', fields);

@@ -1,5 +1,5 @@
 // The one settlement rule for money that reached an order, whether a transfer proof or a gateway charge brought it
-// (PROFILE §4, gateways.md §5): pending → paid, a second payment → flagged, late → flagged (order.expired first). Pure.
+// (PROFILE §4, docs/gateways.md §5): pending → paid, a second payment → flagged, late → flagged (order.expired first). Pure.
 import type { OrderChange, OrderRecord } from '../store/types.ts';
 import type { EventType } from './types.ts';
 import { effectiveStatus } from './get-order.ts';

@@ -1,4 +1,4 @@
-// Time-ordered random ids (ord_…, evt_…): sortable, and kinder to B-tree inserts than random keys (perf-limits §5).
+// Time-ordered random ids (ord_…, evt_…): sortable, kinder to B-tree inserts than random keys (measured: docs/architecture.md, "Measured and borrowed choices").
 import { bytesToHex } from '../protocol/hex.ts';
 
 export function newId(prefix: string, nowMs: number, randomBytes: (n: number) => Uint8Array): string {

@@ -1,4 +1,4 @@
-// Use-case results: attacker input produces a value with a closed error code (ARCHITECTURE rule 2).
+// Use-case results: attacker input produces a value with a closed error code (docs/architecture.md rule 2).
 import type { ErrorCode } from '../errors.ts';
 
 export interface Failure {

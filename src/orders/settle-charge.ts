@@ -1,4 +1,4 @@
-// Applies a gateway charge's re-fetched state to its order (gateways.md §5): paid, under/overpaid, late.
+// Applies a gateway charge's re-fetched state to its order (docs/gateways.md §5): paid, under/overpaid, late.
 import type { Charge } from '../gateways/types.ts';
 import type { ChargeRecord, OrderRecord, Outbox, OrderChange } from '../store/types.ts';
 import { outboxFor, type OrderDeps } from './deps.ts';

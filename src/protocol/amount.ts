@@ -1,4 +1,4 @@
-// Exact decimal money (PROFILE §1, ARCHITECTURE rule 7): decimal strings at the edge, scaled bigint inside.
+// Exact decimal money (PROFILE §1, docs/architecture.md rule 7): decimal strings at the edge, scaled bigint inside.
 
 export const AMOUNT_RE = /^\d{1,18}(\.\d{1,18})?$/;
 const SCALE = 18;

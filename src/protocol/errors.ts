@@ -1,4 +1,4 @@
-// The closed list of Opencharge error codes and their HTTP statuses (PROFILE §2, §7; opencharge.md §7.2).
+// The closed list of Opencharge error codes and their HTTP statuses (PROFILE §2, §8; opencharge.md §7.2).
 export const ERROR_STATUS = {
   // PROFILE §2: request authentication
   INVALID_SIGNATURE: 401,
@@ -18,7 +18,7 @@ export const ERROR_STATUS = {
   CAPABILITY_NOT_SUPPORTED: 400,
   RATE_LIMITED: 429,
   CONNECTION_REFUSED: 403,
-  // PROFILE §7: extension codes
+  // PROFILE §8: extension codes
   INVALID_REQUEST: 400,
   ORDER_CONFLICT: 409,
   ORDER_NOT_FOUND: 404,

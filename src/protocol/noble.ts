@@ -4,7 +4,7 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoBackend } from './backend.ts';
 
-// noble v3 ships without hash functions for its sync API (perf-limits.md, install findings).
+// noble v3 ships without hash functions for its sync API: wire them from @noble/hashes.
 secp.hashes.sha256 = sha256;
 secp.hashes.hmacSha256 = (key: Uint8Array, msg: Uint8Array) => hmac(sha256, key, msg);
 

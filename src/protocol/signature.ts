@@ -1,4 +1,4 @@
-// Signature encoding and policy in one place (PROFILE §1, ARCHITECTURE rule 10):
+// Signature encoding and policy in one place (PROFILE §1, docs/architecture.md rule 10):
 // SHA-256 once over the UTF-8 canonical string, prehash done here, low-S RFC 6979, 130-hex r‖s‖v out,
 // 130 (v ∈ 0,1,27,28) or 128 hex in, high-S rejected, r and s in [1, n-1].
 import type { CryptoBackend } from './backend.ts';

@@ -1,4 +1,4 @@
-// The contract every gateway adapter passes against its fake server (ARCHITECTURE rule 11).
+// The contract every gateway adapter passes against its fake server (docs/architecture.md rule 11).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { GatewayDefinition } from '../../src/gateways/definition.ts';

@@ -1,4 +1,4 @@
-// The contract every Store implementation passes (ARCHITECTURE rule 11): SQLite (better-sqlite3 and bun:sqlite) and PostgreSQL.
+// The contract every Store implementation passes (docs/architecture.md rule 11): SQLite (better-sqlite3 and bun:sqlite) and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NewOrder, type OrderRecord, type Outbox, type ProofDecision, type Store } from '../../src/store/types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from '../../src/orders/types.ts';

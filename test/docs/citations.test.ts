@@ -1,6 +1,7 @@
 // The project is self-contained: nothing points outside it (a user's clone has no ../shared), and every section of
 // docs/profile.md or docs/opencharge.md that a check, the README or CONFORMANCE.md cites exists; citations of the
-// gateway facts and the house rules point into docs/ (docs/gateways.md §N, docs/architecture.md rule N) and exist.
+// gateway facts and the house rules point into docs/ (docs/gateways.md §N, docs/architecture.md rule N) and exist,
+// as does every `PROFILE §N` (docs/profile.md) a source cites.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,13 +102,19 @@ function houseRules(): Set<string> {
 const GATEWAYS = anchors('gateways.md');
 const RULES = houseRules();
 
-/** Every `docs/gateways.md §x, §y-z` and `docs/architecture.md rule(s) x, y-z` citation, as 'gateways §x' / 'rule x'. */
+/** Every `docs/gateways.md §x, §y-z`, `PROFILE §x` and `docs/architecture.md rule(s) x, y-z` citation, as 'gateways §x' / 'profile §x' / 'rule x'. */
 function docCitations(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/docs\/gateways\.md`?((?:[ ,]+(?:and )?§\d+(?:\.\d+)?(?:-§?\d+(?:\.\d+)?)?)+)/g)) {
     for (const s of m[1]!.matchAll(/§(\d+(?:\.\d+)?)(?:-§?(\d+(?:\.\d+)?))?/g)) {
       out.push(`gateways §${s[1]}`);
       if (s[2]) out.push(`gateways §${s[2].includes('.') || !s[1]!.includes('.') ? s[2] : `${s[1]!.split('.')[0]}.${s[2]}`}`);
+    }
+  }
+  for (const m of text.matchAll(/PROFILE((?:[ ,]+(?:and )?§\d+(?:\.\d+)?(?:-§?\d+(?:\.\d+)?)?)+)/g)) {
+    for (const s of m[1]!.matchAll(/§(\d+(?:\.\d+)?)(?:-§?(\d+(?:\.\d+)?))?/g)) {
+      out.push(`profile §${s[1]}`);
+      if (s[2]) out.push(`profile §${s[2]}`);
     }
   }
   for (const m of text.matchAll(/docs\/architecture\.md`? rules? (\d+(?:(?:-|, | and )\d+)*)/g)) {
@@ -133,6 +140,7 @@ describe('gateway facts and house rules are cited from docs/', () => {
     expect(docCitations('(docs/gateways.md §4.3-§4.7, §5; docs/architecture.md rules 3-4, docs/architecture.md rules 1, 12)')).toEqual([
       'gateways §4.3', 'gateways §4.7', 'gateways §5', 'rule 3', 'rule 4', 'rule 1', 'rule 12',
     ]);
+    expect(docCitations('(PROFILE §2-§4; PROFILE §5, §7)')).toEqual(['profile §2', 'profile §4', 'profile §5', 'profile §7']);
     expect('see gateways.md §2 and ARCHITECTURE rule 5, prior-art §7, perf-limits.md'.match(OUTSIDE)).toHaveLength(4);
     expect('see docs/gateways.md §2'.match(OUTSIDE)).toBeNull();
     expect(cited).toContain('bench/http.ts');
@@ -141,7 +149,10 @@ describe('gateway facts and house rules are cited from docs/', () => {
   it.each(cited)('%s cites no document outside docs/, and only sections and rules that exist', (file) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     expect(text.match(OUTSIDE) ?? []).toEqual([]);
-    const missing = docCitations(text).filter((c) => (c.startsWith('rule ') ? !RULES.has(c.slice(5)) : !GATEWAYS.has(c.slice(10))));
+    const missing = docCitations(text).filter((c) => {
+      const [kind, n] = c.split(/ §| /) as [string, string];
+      return !(kind === 'rule' ? RULES : kind === 'profile' ? DOCS['profile.md'] : GATEWAYS).has(n);
+    });
     expect(missing).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// Fake CoinGate API v2 (gateways.md §2): token auth, form/JSON order creation, order lookup, callbacks.
+// Fake CoinGate API v2 (docs/gateways.md §2): token auth, form/JSON order creation, order lookup, callbacks.
 import { Hono, type Context } from 'hono';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CallbackRequest, ChargeStatus } from '../../src/gateways/types.ts';

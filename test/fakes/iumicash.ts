@@ -1,4 +1,4 @@
-// An offline iumiCash vendor API on 127.0.0.1 (gateways.md §4): OAuth token endpoint, Bearer orders API, RequestId replay, signed callbacks.
+// An offline iumiCash vendor API on 127.0.0.1 (docs/gateways.md §4): OAuth token endpoint, Bearer orders API, RequestId replay, signed callbacks.
 import { Hono, type Context } from 'hono';
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -293,7 +293,7 @@ export async function startIumiCashFake(options: IumiCashFakeOptions = {}): Prom
     loseNextCreate: lost.loseNext,
     settle(reference, outcome) {
       const native = NATIVE[outcome];
-      if (!native) throw new Error(`iumiCash has no status for '${outcome}' (gateways.md §5)`);
+      if (!native) throw new Error(`iumiCash has no status for '${outcome}' (docs/gateways.md §5)`);
       setNative(reference, native);
     },
     setNative,

@@ -1,4 +1,4 @@
-// An offline MugglePay API on 127.0.0.1 (gateways.md §3): `token` header auth, create/get orders, token-echo callbacks.
+// An offline MugglePay API on 127.0.0.1 (docs/gateways.md §3): `token` header auth, create/get orders, token-echo callbacks.
 import { Hono, type Context } from 'hono';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';

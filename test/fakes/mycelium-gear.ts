@@ -1,4 +1,4 @@
-// Fake Mycelium Gear (straight-server, gateways.md §1): signed order API, text/plain errors, signed GET callbacks.
+// Fake Mycelium Gear (straight-server, docs/gateways.md §1): signed order API, text/plain errors, signed GET callbacks.
 import { Hono, type Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { request as httpRequest } from 'node:http';

@@ -36,7 +36,7 @@ const WINDOW = 300; // §3.5: ±300 s
 /**
  * Error bodies. Codes and HTTP statuses are the documented ones (§1.5 [EX], §3.6, §7.2); the docs show
  * no message texts for the checkout codes, so these are composed, and INVALID_REQUEST (a body the MG
- * cannot read) is this project's extension code (PROFILE §7): no MG document names one.
+ * cannot read) is this project's extension code (PROFILE §8): no MG document names one.
  * test/fixtures/gateways/opencharge/*.json hold the same bodies.
  */
 export const ERRORS = {

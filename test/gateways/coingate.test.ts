@@ -58,7 +58,7 @@ const post = (body: string, contentType?: string): CallbackRequest => ({
   body,
 });
 
-describe('coingate status table (gateways.md §2.5 → §5)', () => {
+describe('coingate status table (docs/gateways.md §2.5 → §5)', () => {
   const rows: Array<[string, string | undefined, string | undefined, string]> = [
     ['new', '0', '0', 'pending'],
     ['pending', '0', '0', 'pending'],

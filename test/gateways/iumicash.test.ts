@@ -42,7 +42,7 @@ function fixedOrder(patch: Partial<ChargeOrder> = {}): ChargeOrder {
 const input = (order = fixedOrder(), idempotencyKey = 'ord_fixture01:iumicash'): CreateChargeInput => ({ order, callbackUrl: CALLBACK_URL, callbackToken: 'unused-token', idempotencyKey });
 const config = (clientSecret = 'client-secret-xyz', baseUrl = PROD): IumiCashConfig => ({ clientId: 'vendor-client', clientSecret: new Secret(clientSecret), baseUrl });
 
-describe('iumiCash status table (gateways.md §4.5, §5)', () => {
+describe('iumiCash status table (docs/gateways.md §4.5, §5)', () => {
   const table: Array<[string, string]> = [
     ['created', 'pending'],
     ['approved', 'pending'],

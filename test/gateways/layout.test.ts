@@ -1,4 +1,4 @@
-// One shape for every gateway (ARCHITECTURE rules 3-4): a folder per registered id with the same files, pure halves, small files.
+// One shape for every gateway (docs/architecture.md rules 3-4): a folder per registered id with the same files, pure halves, small files.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

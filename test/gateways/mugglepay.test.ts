@@ -39,7 +39,7 @@ const post = (body: unknown, headers: Record<string, string> = { 'content-type':
   method: 'POST', target: '/opencharge/callbacks/mugglepay', headers, body: typeof body === 'string' ? body : JSON.stringify(body),
 });
 
-describe('mugglepay status table (gateways.md §3.4, §5)', () => {
+describe('mugglepay status table (docs/gateways.md §3.4, §5)', () => {
   const documented: Array<[string, string]> = [
     ['NEW', 'pending'], ['PENDING', 'pending'], ['PAID', 'paid'], ['UNRESOLVED', 'underpaid'], ['RESOLVED', 'paid'],
     ['EXPIRED', 'expired'], ['CANCELED', 'cancelled'], ['REFUND_PENDING', 'refunded'], ['REFUNDED', 'refunded'],

@@ -1,8 +1,8 @@
-// The closed error table (PROFILE §2, §7; opencharge.md §7.2): every code has its status; envelopes; code guard.
+// The closed error table (PROFILE §2, §8; opencharge.md §7.2): every code has its status; envelopes; code guard.
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS, errorBody, isErrorCode, type ErrorCode } from '../../src/protocol/errors.ts';
 
-// From the spec tables: opencharge.md §7.2 (standard) and PROFILE §7 (extensions).
+// From the spec tables: opencharge.md §7.2 (standard) and PROFILE §8 (extensions).
 const SPEC: Array<[ErrorCode, number]> = [
   ['INVALID_SIGNATURE', 401],
   ['TIMESTAMP_EXPIRED', 401],

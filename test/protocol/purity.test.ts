@@ -1,4 +1,4 @@
-// House rules for src/protocol (ARCHITECTURE rules 1, 12): pure (no I/O, env, clock, randomness), imports nothing of ours outside itself.
+// House rules for src/protocol (docs/architecture.md rules 1, 12): pure (no I/O, env, clock, randomness), imports nothing of ours outside itself.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// CoinGate payment callbacks, pure: POST, form-encoded or JSON, echoing the order `id` and our `token` (gateways.md §2.6).
+// CoinGate payment callbacks, pure: POST, form-encoded or JSON, echoing the order `id` and our `token` (docs/gateways.md §2.6).
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
 import { ORDER_ID_RE } from './wire.ts';
 import { isRecord, parseJson, reject } from '../kit.ts';

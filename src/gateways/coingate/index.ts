@@ -1,4 +1,4 @@
-// CoinGate (API v2) outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (gateways.md §2).
+// CoinGate (API v2) outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (docs/gateways.md §2).
 import { defineGateway } from '../definition.ts';
 import { fail, identity, logCreate, logFailure, logFetch, orderIdKey, parseExchange, sendHttp } from '../kit.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';

@@ -1,4 +1,4 @@
-// CoinGate has no idempotency key (gateways.md §2.8): after a lost create answer, list recent orders for ours. Pure.
+// CoinGate has no idempotency key (docs/gateways.md §2.8): after a lost create answer, list recent orders for ours. Pure.
 import type { Charge, ChargeOrder, GatewayResult, HttpRequest } from '../types.ts';
 import { echoMismatch, errorFromResponse, toCharge } from './wire.ts';
 import { fail, isRecord, parseJson } from '../kit.ts';

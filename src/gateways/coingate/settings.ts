@@ -1,9 +1,9 @@
-// CoinGate settings: its OC settings parsed once with zod into a frozen config whose token never prints (gateways.md §2.1).
+// CoinGate settings: its OC settings parsed once with zod into a frozen config whose token never prints (docs/gateways.md §2.1).
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { Secret, baseUrlSetting, parseSettings, setting, settingNames } from '../kit.ts';
 
-/** gateways.md §2.1: the API base per environment, version prefix included. */
+/** docs/gateways.md §2.1: the API base per environment, version prefix included. */
 export const COINGATE_BASE_URLS = {
   live: 'https://api.coingate.com/v2',
   sandbox: 'https://api-sandbox.coingate.com/v2',

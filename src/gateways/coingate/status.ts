@@ -1,10 +1,10 @@
-// CoinGate literal tables: native order status → common status (gateways.md §2.5, §5), HTTP status → error kind (§2.7).
+// CoinGate literal tables: native order status → common status (docs/gateways.md §2.5, §5), HTTP status → error kind (§2.7).
 import type { ChargeStatus, GatewayErrorKind } from '../types.ts';
 import { parseAmount } from '../../protocol/amount.ts';
 import { decimalText, lookupStatus } from '../kit.ts';
 
 /**
- * Native status → common status (gateways.md §2.5 and §5). `paid`, the pending states and `expired` are
+ * Native status → common status (docs/gateways.md §2.5 and §5). `paid`, the pending states and `expired` are
  * refined by `overpaid_amount` / `underpaid_amount` in `commonStatus`, since CoinGate has no status for those.
  */
 export const STATUS_MAP = {

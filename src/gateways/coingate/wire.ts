@@ -1,4 +1,4 @@
-// CoinGate API v2 wire format, pure: request building and response parsing (gateways.md §2); the tables live in status.ts.
+// CoinGate API v2 wire format, pure: request building and response parsing (docs/gateways.md §2); the tables live in status.ts.
 import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
 import { parseAmount, sameAmount } from '../../protocol/amount.ts';
 import { commonStatus, errorKindFor, type Operation } from './status.ts';

@@ -1,4 +1,4 @@
-// iumiCash order callbacks, pure: POST JSON signed `iumicash-signature` = hex HMAC-SHA256(client_secret, raw body) (gateways.md §4.6).
+// iumiCash order callbacks, pure: POST JSON signed `iumicash-signature` = hex HMAC-SHA256(client_secret, raw body) (docs/gateways.md §4.6).
 import { createHmac } from 'node:crypto';
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
 import { sameSecret } from '../../crypto/same-secret.ts';

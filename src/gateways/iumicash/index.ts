@@ -1,4 +1,4 @@
-// iumiCash outbound gateway: the one impure `send`, the token-authorised exchanges and the Gateway object over settings, wire and callback (gateways.md §4).
+// iumiCash outbound gateway: the one impure `send`, the token-authorised exchanges and the Gateway object over settings, wire and callback (docs/gateways.md §4).
 import { defineGateway } from '../definition.ts';
 import { fail, identity, logCreate, logFetch, parseExchange, sendHttp, type Exchange } from '../kit.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';

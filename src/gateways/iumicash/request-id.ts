@@ -1,4 +1,4 @@
-// iumiCash RequestId (gateways.md §4.8), pure: a random UUID per charge slot, or a stable one derived from any other key.
+// iumiCash RequestId (docs/gateways.md §4.8), pure: a random UUID per charge slot, or a stable one derived from any other key.
 import { createHash } from 'node:crypto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

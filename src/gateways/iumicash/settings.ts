@@ -1,9 +1,9 @@
-// iumiCash settings: its OC settings parsed once with zod into a frozen config whose client secret never prints (gateways.md §4.1-§4.2).
+// iumiCash settings: its OC settings parsed once with zod into a frozen config whose client secret never prints (docs/gateways.md §4.1-§4.2).
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { Secret, baseUrlSetting, bothSet, parseSettings, settingNames } from '../kit.ts';
 
-/** gateways.md §4.1: production API host. The sandbox URL comes with the credentials, so it is an override. */
+/** docs/gateways.md §4.1: production API host. The sandbox URL comes with the credentials, so it is an override. */
 export const IUMICASH_BASE_URL = 'https://api.iumi.cash';
 
 export interface IumiCashConfig {

@@ -1,9 +1,9 @@
-// iumiCash literal tables: native order status → common status (gateways.md §4.5, §5), HTTP status and error code → error kind (§4.7).
+// iumiCash literal tables: native order status → common status (docs/gateways.md §4.5, §5), HTTP status and error code → error kind (§4.7).
 import type { ChargeStatus, GatewayErrorKind } from '../types.ts';
 import { lookupStatus } from '../kit.ts';
 
 /**
- * Native status → common status (gateways.md §4.5 and §5). iumiCash has no expiry, refund, under- or
+ * Native status → common status (docs/gateways.md §4.5 and §5). iumiCash has no expiry, refund, under- or
  * overpayment; payment failures are HTTP errors, not statuses. `captured` is pending per §5 [INFERRED].
  */
 export const STATUS_MAP = {

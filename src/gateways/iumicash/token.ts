@@ -1,4 +1,4 @@
-// iumiCash OAuth 2.0 client-credentials access token (gateways.md §4.2): the exchange built and parsed (pure), cached until shortly before expiry.
+// iumiCash OAuth 2.0 client-credentials access token (docs/gateways.md §4.2): the exchange built and parsed (pure), cached until shortly before expiry.
 import type { GatewayResult, HttpRequest } from '../types.ts';
 import { fail, isRecord, parseJson } from '../kit.ts';
 import { errorFromResponse } from './wire.ts';

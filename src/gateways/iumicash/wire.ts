@@ -1,4 +1,4 @@
-// iumiCash vendor REST API wire format, pure: order requests built, answers and errors parsed (gateways.md §4.3-§4.7); tables in status.ts.
+// iumiCash vendor REST API wire format, pure: order requests built, answers and errors parsed (docs/gateways.md §4.3-§4.7); tables in status.ts.
 import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayResult, HttpRequest } from '../types.ts';
 import { formatAmount, parseAmount, timesQuantity } from '../../protocol/amount.ts';
 import { decimalText, describeStatus, fail, isRecord, parseJson, printable, type GatewayWire } from '../kit.ts';

@@ -1,4 +1,4 @@
-// MugglePay payment callback: pure parsing of the POSTed JSON and the reply MugglePay expects (gateways.md §3.5).
+// MugglePay payment callback: pure parsing of the POSTed JSON and the reply MugglePay expects (docs/gateways.md §3.5).
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
 import { REFERENCE_RE } from './wire.ts';
 import { isRecord, parseJson, reject } from '../kit.ts';

@@ -1,4 +1,4 @@
-// MugglePay outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (gateways.md §3).
+// MugglePay outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (docs/gateways.md §3).
 import { defineGateway } from '../definition.ts';
 import { fail, identity, logCreate, logFetch, orderIdKey, parseExchange, sendHttp } from '../kit.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';

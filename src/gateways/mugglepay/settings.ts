@@ -1,4 +1,4 @@
-// MugglePay settings: its OC settings parsed once with zod into a config whose token never prints (gateways.md §3.1).
+// MugglePay settings: its OC settings parsed once with zod into a config whose token never prints (docs/gateways.md §3.1).
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { Secret, parseBaseUrl, parseSettings, setting, settingNames } from '../kit.ts';

@@ -1,9 +1,9 @@
-// MugglePay literal tables: native order status → common status, error_code → error kind (gateways.md §3.4, §3.6, §5).
+// MugglePay literal tables: native order status → common status, error_code → error kind (docs/gateways.md §3.4, §3.6, §5).
 import type { ChargeStatus, GatewayErrorKind } from '../types.ts';
 import { parseAmount } from '../../protocol/amount.ts';
 import { decimalText, lookupStatus } from '../kit.ts';
 
-/** OrderStatus.md, mapped per gateways.md §5. UNRESOLVED is refined by amounts (see chargeStatus). */
+/** OrderStatus.md, mapped per docs/gateways.md §5. UNRESOLVED is refined by amounts (see chargeStatus). */
 export const STATUS_MAP = {
   NEW: 'pending',
   PENDING: 'pending',

@@ -1,4 +1,4 @@
-// MugglePay wire format, pure: request builders and response parsers (gateways.md §3.2-3.3, §3.6-3.7); the tables live in status.ts.
+// MugglePay wire format, pure: request builders and response parsers (docs/gateways.md §3.2-3.3, §3.6-3.7); the tables live in status.ts.
 import type { Charge, ChargeOrder, CreateChargeInput, GatewayError, GatewayErrorKind, GatewayResult, HttpRequest } from '../types.ts';
 import { formatAmount, fractionDigits, parseAmount, sameAmount } from '../../protocol/amount.ts';
 import { amountText, chargeStatus, errorKind, kindFromHttpStatus, reportsPaidAmount } from './status.ts';

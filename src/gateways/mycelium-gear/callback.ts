@@ -1,4 +1,4 @@
-// Mycelium Gear callbacks, pure: GET with X-Signature over the raw request-target (gateways.md §1.8).
+// Mycelium Gear callbacks, pure: GET with X-Signature over the raw request-target (docs/gateways.md §1.8).
 import type { CallbackReply, CallbackRequest, CallbackVerdict } from '../types.ts';
 import { sameSecret } from '../../crypto/same-secret.ts';
 import { reject } from '../kit.ts';

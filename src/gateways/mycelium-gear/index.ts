@@ -1,4 +1,4 @@
-// Mycelium Gear (straight-server) outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (gateways.md §1).
+// Mycelium Gear (straight-server) outbound gateway: the one impure `send` and the Gateway object over settings, wire and callback (docs/gateways.md §1).
 import { defineGateway } from '../definition.ts';
 import { fail, identity, logCreate, logFailure, logFetch, parseExchange, scrubbed, sendHttp, type Exchange } from '../kit.ts';
 import type { Charge, CreateChargeInput, Gateway, GatewayDeps, GatewayResult, HttpRequest } from '../types.ts';

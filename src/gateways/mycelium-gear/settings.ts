@@ -1,4 +1,4 @@
-// Mycelium Gear settings: its OC settings parsed once with zod into a frozen config whose secret never prints (gateways.md §1.1).
+// Mycelium Gear settings: its OC settings parsed once with zod into a frozen config whose secret never prints (docs/gateways.md §1.1).
 import { z } from 'zod';
 import type { Env } from '../definition.ts';
 import { Secret, baseUrlSetting, bothSet, parseSettings, settingNames } from '../kit.ts';

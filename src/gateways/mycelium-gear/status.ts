@@ -1,9 +1,9 @@
-// Mycelium Gear literal tables: native status code → common status (gateways.md §1.6, §5), its text/plain errors → error kind (§1.9).
+// Mycelium Gear literal tables: native status code → common status (docs/gateways.md §1.6, §5), its text/plain errors → error kind (§1.9).
 import type { ChargeStatus, GatewayError, GatewayErrorKind } from '../types.ts';
 import { lookupStatus, printable } from '../kit.ts';
 
 /**
- * Native status code → common status (gateways.md §1.6 and §5). Keys are the codes as text, the way callbacks
+ * Native status code → common status (docs/gateways.md §1.6 and §5). Keys are the codes as text, the way callbacks
  * carry them; -3 (partially_paid) only shows up in GET/WebSocket answers and is still mutable, hence pending.
  */
 export const STATUS_MAP = {

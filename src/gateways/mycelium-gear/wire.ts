@@ -1,4 +1,4 @@
-// Mycelium Gear wire format, pure: request signing and building, order answers parsed (gateways.md §1.2-§1.4); tables in status.ts.
+// Mycelium Gear wire format, pure: request signing and building, order answers parsed (docs/gateways.md §1.2-§1.4); tables in status.ts.
 import { createHash, createHmac } from 'node:crypto';
 import type { Charge, CreateChargeInput, GatewayResult, HttpRequest } from '../types.ts';
 import { parseAmount } from '../../protocol/amount.ts';

@@ -48,7 +48,7 @@ const RESPONSES = {
   Redelivered: z.object({ delivery }),
 };
 
-/** The one error envelope of every error answer (ARCHITECTURE rule 8): the closed list of codes. */
+/** The one error envelope of every error answer (docs/architecture.md rule 8): the closed list of codes. */
 const errorEnvelope = z.object({
   error: z.object({
     code: z.enum(Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]),
