@@ -36,7 +36,8 @@ export function groupOf(url: string, functionName = ''): string {
   const u = url.replace(/\\/g, '/').replace(/[?#].*$/, '');
   for (const [re, name] of LIBRARIES) if (re.test(u)) return name;
   if (u.includes('/node_modules/')) return `other library (${/\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? '?'})`;
-  const own = /\/src\/([^/]+?)(?:\.ts)?(?:\/|$)/.exec(u);
+  // Our own folders, from the sources (Bun, tsx) or the compiled dist/ (the Node server runs dist/cli/main.js).
+  const own = /\/(?:src|dist)\/([^/]+?)(?:\.[jt]s)?(?:\/|$)/.exec(u);
   if (own) return own[1]!;
   if (/\/bench\//.test(u)) return 'bench';
   if (/\/bin\//.test(u)) return 'bin';

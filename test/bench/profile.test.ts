@@ -13,6 +13,9 @@ describe('profile grouping', () => {
     expect(groupOf(`${root}/src/orders/create-order.ts`)).toBe('orders');
     expect(groupOf(`${root}/src/store/sqlite.ts`)).toBe('store');
     expect(groupOf(`${root}/src/log.ts`)).toBe('log');
+    // The Node server runs the compiled output: dist/ maps to the same groups.
+    expect(groupOf(`file://${root}/dist/orders/create-order.js`)).toBe('orders');
+    expect(groupOf(`file://${root}/dist/log.js`)).toBe('log');
     expect(groupOf(`${root}/node_modules/drizzle-orm/sqlite-core/session.js`)).toBe('drizzle');
     expect(groupOf(`${root}/node_modules/hono/dist/hono-base.js`)).toBe('hono');
     expect(groupOf(`${root}/node_modules/@hono/node-server/dist/index.mjs`)).toBe('hono-node-server');
