@@ -12,6 +12,7 @@ import type { CryptoBackend } from '../protocol/backend.ts';
 export { createSigner, type RequestSigner, type SignedHeaders } from './signer.ts';
 export { verifyOrderSignature, verifyResponseSignature } from './verify-response.ts';
 import type { Capabilities, MerchantMetadata, OrderRequest, OrderStatus, ProofAnswer, SignedOrder, SignedProof, TransferProof } from './types.ts';
+import { isRecord } from '../protocol/i-json.ts';
 export type { Capabilities, MerchantMetadata, OrderRequest, OrderStatus, ProofAnswer, SignedOrder, SignedProof, TransferProof } from './types.ts';
 
 /**
@@ -65,7 +66,6 @@ export interface OpenchargeClient {
   sendProof(proof: TransferProof | SignedProof): Promise<ProofAnswer>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function privateKeyBytes(key: string | Uint8Array): Uint8Array {
   if (typeof key !== 'string') {
@@ -118,7 +118,7 @@ export function createClient(o: ClientOptions): OpenchargeClient {
     const { res, raw, url } = await send('GET', '/metadata.json', { signed: false });
     if (!res.ok) throw new OpenchargeError('METADATA_UNAVAILABLE', `${url} answered ${res.status}`, res.status);
     const doc = parse(raw, res.status, url);
-    if (!isObject(doc) || !isObject(doc.config)) throw new OpenchargeError('METADATA_UNAVAILABLE', `${url} has no config object`, res.status);
+    if (!isRecord(doc) || !isRecord(doc.config)) throw new OpenchargeError('METADATA_UNAVAILABLE', `${url} has no config object`, res.status);
     const key = parsePublicKey(doc.config.publicKey);
     if (!key.ok) throw new OpenchargeError('METADATA_UNAVAILABLE', `${url}: config.publicKey: ${key.reason}`, res.status);
     const self = verifyCanonical(backend, key.key, canonicalConfig(doc.config), doc.signature);
@@ -149,13 +149,13 @@ export function createClient(o: ClientOptions): OpenchargeClient {
     if (checks.response) await withKey((key) => verifyResponseSignature(backend, key, res.status, res.headers, raw), 'RESPONSE_SIGNATURE_INVALID', `the response signature of ${url}`, res.status);
     const body = parse(raw, res.status, url);
     if (!res.ok) {
-      const e = isObject(body) && isObject(body.error) ? body.error : undefined;
+      const e = isRecord(body) && isRecord(body.error) ? body.error : undefined;
       const code = typeof e?.code === 'string' ? e.code : 'INVALID_RESPONSE';
       const message = typeof e?.message === 'string' ? e.message : `${url} answered ${res.status}`;
-      throw new OpenchargeError(code, message, res.status, isObject(e?.details) ? e.details : undefined);
+      throw new OpenchargeError(code, message, res.status, isRecord(e?.details) ? e.details : undefined);
     }
     if (checks.order) {
-      if (!isObject(body) || !isObject(body.order)) throw new OpenchargeError('INVALID_RESPONSE', `${url}: the answer holds no order`, res.status);
+      if (!isRecord(body) || !isRecord(body.order)) throw new OpenchargeError('INVALID_RESPONSE', `${url}: the answer holds no order`, res.status);
       await withKey((key) => verifyOrderSignature(backend, key, body) ?? { valid: false, reason: 'no order signature' }, 'ORDER_SIGNATURE_INVALID', `the order signature in ${url}`, res.status);
     }
     return body;
@@ -184,7 +184,7 @@ export function createClient(o: ClientOptions): OpenchargeClient {
     },
     signProof,
     async sendProof(proof) {
-      const signed = 'proof' in proof && 'signature' in proof && isObject(proof.proof) ? (proof as SignedProof) : signProof(proof as TransferProof);
+      const signed = 'proof' in proof && 'signature' in proof && isRecord(proof.proof) ? (proof as SignedProof) : signProof(proof as TransferProof);
       const r = await send('POST', '/transfer/webhook', { body: JSON.stringify(signed), signed: true });
       return (await answer(r, { response: true, order: false })) as ProofAnswer;
     },

@@ -1,6 +1,7 @@
 // Pure reading of an issuer's answer to GET {endpoint}/verify/{txid} (opencharge.md §2.8), once its signature verified.
 import { AMOUNT_RE } from '../protocol/amount.ts';
 import type { ErrorCode } from '../errors.ts';
+import { isRecord } from '../protocol/i-json.ts';
 
 /** The capability an issuer lists in its metadata when it serves /verify/{txid} (opencharge.md §6.3). */
 export const VERIFY_CAPABILITY = 'verify.txid';
@@ -21,7 +22,6 @@ export type VerifyTxidResult =
 export const verifyFailure = (code: VerifyFailureCode, reason: string, detail?: string): Extract<VerifyTxidResult, { kind: 'failure' }> =>
   detail === undefined ? { kind: 'failure', code, reason } : { kind: 'failure', code, reason, detail };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const field = (o: Record<string, unknown>, k: string): unknown => (Object.hasOwn(o, k) ? o[k] : undefined);
 
 /**

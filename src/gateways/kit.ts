@@ -160,9 +160,7 @@ export function parseJson(body: string): unknown {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord } from '../protocol/i-json.ts';
 
 /** A decimal amount as a gateway writes it: a string, or a JSON number read only through its text (never computed with). */
 export function decimalText(value: unknown): string | undefined {

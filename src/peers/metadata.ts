@@ -2,6 +2,7 @@
 import { parsePublicKey } from '../protocol/keys.ts';
 import { fetchPeerJson, type FetchPolicy } from './fetch-json.ts';
 import { checkFetchUrl, metadataUrlFor } from './url-policy.ts';
+import { isRecord } from '../protocol/i-json.ts';
 
 export type MetadataFailure = { ok: false; code: 'METADATA_UNAVAILABLE'; reason: string };
 /** `capabilities`: the strings of `config.capabilities` (or a flat `capabilities`), [] when absent (§6.3). */
@@ -9,7 +10,6 @@ export type MetadataResult = { ok: true; key: Uint8Array; hex: string; endpoint?
 
 const unavailable = (reason: string): MetadataFailure => ({ ok: false, code: 'METADATA_UNAVAILABLE', reason });
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const own = (obj: Record<string, unknown>, key: string): unknown => (Object.hasOwn(obj, key) ? obj[key] : undefined);
 

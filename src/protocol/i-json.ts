@@ -3,6 +3,9 @@
 /** Deepest nesting accepted: the top-level object or array is level 1 (PROFILE §7). */
 export const MAX_DEPTH = 32;
 
+/** A JSON object (not null, not an array): the shape every parsed body and document is checked against first. */
+export const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 export type IJsonResult = { ok: true; value: unknown } | { ok: false; reason: string };
 
 class Refusal {

@@ -1,4 +1,4 @@
-// The project is self-contained: nothing points outside it (a user's clone has no ../shared), and every section of
+// The project is self-contained: nothing points outside it (a user's clone holds only this repository), and every section of
 // docs/profile.md or docs/opencharge.md that a check, the README or CONFORMANCE.md cites exists; citations of the
 // gateway facts and the house rules point into docs/ (docs/gateways.md §N, docs/architecture.md rule N) and exist,
 // as does every `PROFILE §N` (docs/profile.md) a source cites.

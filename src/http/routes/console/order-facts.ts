@@ -1,6 +1,7 @@
 // What a shop owner reads from stored JSON (order memo and items, a proof's amount and payer), parsed totally:
 // a stored value of any shape gives text to show, never an exception.
 import type { OrderRecord, ProofRecord } from '../../../store/types.ts';
+import { isRecord } from '../../../protocol/i-json.ts';
 
 export interface ItemLine {
   quantity: string;
@@ -21,20 +22,19 @@ const parse = (json: string): unknown => {
   }
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Any JSON value as short text: strings as they are, everything else as its JSON. */
 export const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 function itemLine(v: unknown): ItemLine {
-  if (!isObject(v)) return { quantity: '?', name: show(v) };
+  if (!isRecord(v)) return { quantity: '?', name: show(v) };
   const name = v.name ?? v.id;
   return { quantity: v.quantity === undefined ? '1' : show(v.quantity), name: name === undefined ? '—' : show(name), price: v.price === undefined ? undefined : show(v.price) };
 }
 
 export function orderFacts(o: Pick<OrderRecord, 'orderJson'>): OrderFacts {
   const doc = parse(o.orderJson);
-  if (!isObject(doc)) return { items: [] };
+  if (!isRecord(doc)) return { items: [] };
   return {
     memo: doc.memo === undefined ? undefined : show(doc.memo),
     items: Array.isArray(doc.items) ? doc.items.map(itemLine) : doc.items === undefined ? [] : [itemLine(doc.items)],
@@ -51,8 +51,8 @@ export interface ProofFacts {
 
 export function proofFacts(p: Pick<ProofRecord, 'proofJson'>): ProofFacts {
   const doc = parse(p.proofJson);
-  if (!isObject(doc)) return {};
+  if (!isRecord(doc)) return {};
   const amount = doc.amount === undefined ? undefined : [doc.amount, doc.currency].filter((x) => x !== undefined).map(show).join(' ');
-  const from = isObject(doc.from) ? doc.from : {};
+  const from = isRecord(doc.from) ? doc.from : {};
   return { amount, from: from.ocid === undefined ? undefined : show(from.ocid), fromReference: from.reference === undefined ? undefined : show(from.reference) };
 }
