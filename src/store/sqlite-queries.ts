@@ -1,4 +1,4 @@
-// The SQLite store's queries: the hot path of order creation as prepared statements, and the order list filters.
+// The SQLite store's order list filters (the hot path of order creation is in sqlite-hot.ts).
 import { and, eq, not, or, sql, type SQL } from 'drizzle-orm';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
 import * as t from './schema/sqlite.ts';
@@ -7,30 +7,6 @@ import type { SearchQuery, TestOrderMark } from './types.ts';
 import type { OrderStatus } from '../orders/types.ts';
 
 export type SyncSqlite = BaseSQLiteDatabase<'sync', { changes: number }, typeof t>;
-
-const ph = (name: string) => sql.placeholder(name);
-
-/**
- * The hot path of /orders/create as prepared statements: building drizzle queries per call cost more
- * than the SQL itself. Prepared on `db`, they run inside `db.transaction` (one connection).
- */
-export function prepareHotPath(db: SyncSqlite) {
-  const orderCols = ['id', 'callerOcid', 'requestHash', 'status', 'amount', 'currency', 'reference', 'createdAt', 'expiresAt', 'orderJson', 'signature', 'responseBody'] as const;
-  return {
-    insertNonce: db.insert(t.nonces).values({ ocid: ph('ocid'), nonce: ph('nonce'), expiresAt: ph('expiresAt') }).onConflictDoNothing().prepare(),
-    getOrder: db.select().from(t.orders).where(eq(t.orders.id, ph('id'))).prepare(),
-    insertOrder: db
-      .insert(t.orders)
-      .values(Object.fromEntries(orderCols.map((c) => [c, ph(c)])) as never)
-      .returning()
-      .prepare(),
-    insertEvent: db.insert(t.events).values({ id: ph('id'), orderId: ph('orderId'), type: ph('type'), createdAt: ph('createdAt'), data: ph('data') }).prepare(),
-    insertDelivery: db
-      .insert(t.deliveries)
-      .values({ id: ph('id'), eventId: ph('eventId'), url: ph('url'), status: 'pending', nextAttemptAt: ph('nextAttemptAt'), createdAt: ph('createdAt') })
-      .prepare(),
-  };
-}
 
 /** An order carries the test mark (types.ts TestOrderMark); substr/instr compare case-sensitively, unlike LIKE. */
 const marked = (m: TestOrderMark) =>

@@ -1,55 +1,28 @@
 // The Store on SQLite through drizzle's synchronous drivers (better-sqlite3 on Node, bun:sqlite on Bun).
 import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import * as t from './schema/sqlite.ts';
-import { createGroupCommit, type Outcome } from './group-commit.ts';
+import { createGroupCommit } from './group-commit.ts';
+import { commitBatch, prepareHotPath, type RawSqlite } from './sqlite-hot.ts';
 import { orderSet } from './order-change.ts';
 import { proofSeen } from './proof-slot.ts';
-import { orderFilters, prepareHotPath, searchWhere, type SyncSqlite } from './sqlite-queries.ts';
+import { orderFilters, searchWhere, type SyncSqlite } from './sqlite-queries.ts';
 import { searchable } from './test-mark.ts';
-import type { ChargeRecord, DeliveryRecord, EventRecord, NonceClaim, OrderChange, OrderRecord, Outbox, ProofOutcome, ProofRecord, Store } from './types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, OrderChange, OrderRecord, ProofOutcome, ProofRecord, Store } from './types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from '../orders/types.ts';
 
 export type { SyncSqlite } from './sqlite-queries.ts';
-
-type Run = (tx: SyncSqlite) => unknown;
-
-/**
- * The SQLite batch of a group commit: one IMMEDIATE transaction (one fsync under synchronous=FULL), each
- * item in its own savepoint, so one failure rolls back only itself. A failed COMMIT fails the whole batch.
- */
-function commitBatch(db: SyncSqlite) {
-  return (runs: readonly Run[]): Outcome<unknown>[] =>
-    db.transaction(
-      (tx) =>
-        runs.map((run): Outcome<unknown> => {
-          try {
-            return { ok: true, value: tx.transaction((sp) => run(sp as unknown as SyncSqlite)) };
-          } catch (error) {
-            return { ok: false, error };
-          }
-        }),
-      { behavior: 'immediate' },
-    );
-}
+export type { RawSqlite } from './sqlite-hot.ts';
 
 const eventOf = ({ seq: _seq, ...e }: typeof t.events.$inferSelect) => e as EventRecord;
 const withEvent = (rows: Array<{ d: typeof t.deliveries.$inferSelect; e: typeof t.events.$inferSelect }>) =>
   rows.map(({ d, e }) => ({ ...(d as DeliveryRecord), event: eventOf(e) }));
 
-export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
-  const q = prepareHotPath(db);
+/** `raw` is the connection under `db`: the hot path of order creation runs on it directly (sqlite-hot.ts). */
+export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => void): Store {
+  const q = prepareHotPath(raw);
   // Order creations of one event-loop turn share a durable commit; each caller is answered after it.
-  const groupCommit = createGroupCommit<Run, unknown>({ commit: commitBatch(db) }) as <T>(run: (tx: SyncSqlite) => T) => Promise<T>;
-  // The prepared statements run on `db`'s one connection, so inside whatever transaction is open on it.
-  const writeOutbox = (rows: Outbox[]) => {
-    for (const o of rows) {
-      q.insertEvent.run({ ...o.event });
-      if (o.delivery) q.insertDelivery.run({ id: o.delivery.id, eventId: o.event.id, url: o.delivery.url, nextAttemptAt: o.event.createdAt, createdAt: o.event.createdAt });
-    }
-  };
-  // INSERT OR IGNORE + changes: about 3× cheaper than catching the UNIQUE error.
-  const insertNonce = (c: NonceClaim) => q.insertNonce.run({ ...c }).changes === 1;
-  const getOrder = (id: string) => q.getOrder.get({ id }) as OrderRecord | undefined;
+  const groupCommit = createGroupCommit<() => unknown, unknown>({ commit: commitBatch(raw) }) as <T>(run: () => T) => Promise<T>;
+  const { writeOutbox, insertNonce, getOrder } = q;
   const applyChange = (tx: SyncSqlite, id: string, c: OrderChange): OrderRecord | undefined => {
     const set = orderSet(c);
     if (Object.keys(set).length === 0) return getOrder(id);
@@ -85,7 +58,7 @@ export function createSqliteStore(db: SyncSqlite, close: () => void): Store {
         if (nonce && !insertNonce(nonce)) return { kind: 'nonce_reused' as const };
         const existing = getOrder(order.id);
         if (existing) return { kind: 'exists' as const, order: existing };
-        const row = q.insertOrder.get({ ...order, status: 'pending' }) as OrderRecord;
+        const row = q.insertOrder(order);
         writeOutbox([outbox]);
         return { kind: 'created' as const, order: row };
       });
