@@ -39,9 +39,23 @@ export function createClientAddress(trustedProxies: readonly string[]): (peer: s
     const a = ipaddr.parse(p);
     return [a, a.kind() === 'ipv4' ? 32 : 128];
   });
+  // The socket peer's normal form, remembered: a connection's requests (and a client's connections) repeat it, and
+  // parsing costs more than the rest of this function. Bounded: emptied when full.
+  const seen = new Map<string, string>();
+  const normal = (peer: string) => {
+    let text = seen.get(peer);
+    if (text === undefined) {
+      text = parse(peer)?.toString() ?? peer;
+      if (seen.size >= 4096) seen.clear();
+      seen.set(peer, text);
+    }
+    return text;
+  };
   return (peer, forwardedFor) => {
-    const peerAddr = peer === undefined ? undefined : parse(peer);
-    if (!peerAddr || !forwardedFor || ranges.length === 0 || !inRanges(peerAddr, ranges)) return peerAddr?.toString() ?? peer;
+    if (peer === undefined) return undefined;
+    if (!forwardedFor || ranges.length === 0) return normal(peer);
+    const peerAddr = parse(peer);
+    if (!peerAddr || !inRanges(peerAddr, ranges)) return peerAddr?.toString() ?? peer;
     let client = peerAddr;
     const hops = forwardedFor.split(',');
     for (let i = hops.length - 1; i >= 0; i--) {

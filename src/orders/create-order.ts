@@ -7,7 +7,7 @@ import { signCanonical } from '../protocol/signature.ts';
 import type { OrderRecord, Store } from '../store/types.ts';
 import { fail, ok, type Result } from './result.ts';
 import { newId } from './ids.ts';
-import { outboxFor, type OrderDeps } from './deps.ts';
+import { outboxForJson, type OrderDeps } from './deps.ts';
 import type { Inventory } from './inventory.ts';
 import { withoutNonce, type NonceGuard } from './nonce-guard.ts';
 
@@ -204,7 +204,8 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: NonceGuar
         signature,
         responseBody,
       },
-      outboxFor(deps, id, 'order.created', { orderId: id, status: 'pending', order, signature, urls }),
+      // JSON.stringify({ orderId, status, order, signature, urls }), without serialising the order a second time.
+      outboxForJson(deps, id, 'order.created', `{"orderId":${JSON.stringify(id)},"status":"pending",${responseBody.slice(1)}`),
       claim,
     );
     return stored.kind !== 'nonce_reused';

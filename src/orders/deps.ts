@@ -42,8 +42,13 @@ export interface OrderDeps {
 
 /** One event (and, with a shop webhook configured, its delivery) for the outbox. */
 export function outboxFor(deps: OrderDeps, orderId: string, type: EventType, data: unknown): Outbox {
+  return outboxForJson(deps, orderId, type, JSON.stringify(data));
+}
+
+/** outboxFor with the event's data already serialised (`json` is exactly what JSON.stringify would give). */
+export function outboxForJson(deps: OrderDeps, orderId: string, type: EventType, json: string): Outbox {
   const now = deps.now();
-  const event = { id: newId('evt', now * 1000, deps.randomBytes), orderId, type, createdAt: now, data: JSON.stringify(data) };
+  const event = { id: newId('evt', now * 1000, deps.randomBytes), orderId, type, createdAt: now, data: json };
   return deps.config.webhookUrl
     ? { event, delivery: { id: newId('dlv', now * 1000, deps.randomBytes), url: deps.config.webhookUrl } }
     : { event };

@@ -54,6 +54,15 @@ describe('POST /orders/create (PROFILE §3)', () => {
     expect(stored?.status).toBe('pending');
   });
 
+  it("stores the order.created event's data as JSON.stringify({ orderId, status, order, signature, urls }), byte for byte", async () => {
+    const res = await post(h, { amount: '3.10', currency: 'USD', reference: 'evt-bytes', memo: 'quote " and \\ backslash' });
+    const body = (await res.json()) as { order: Record<string, unknown>; signature: string; urls: Record<string, unknown> };
+    const id = String(body.order.id);
+    const [event] = await h.store.listEvents(id);
+    expect(event?.type).toBe('order.created');
+    expect(event!.data).toBe(JSON.stringify({ orderId: id, status: 'pending', order: body.order, signature: body.signature, urls: body.urls }));
+  });
+
   it('normalises the amount to two decimals', async () => {
     const res = await post(h, { amount: '7', currency: 'EUR' });
     expect(((await res.json()) as { order: { amount: string } }).order.amount).toBe('7.00');

@@ -1,5 +1,5 @@
 // `Connection: close` on every 413 and on any answer given before the request body was read (PROFILE §7).
-import type { MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 
 const declaresBody = (h: Headers) => h.has('transfer-encoding') || (h.get('content-length') ?? '0') !== '0';
 
@@ -8,9 +8,7 @@ const declaresBody = (h: Headers) => h.has('transfer-encoding') || (h.get('conte
  * connection, and the server cuts such a connection a moment later (Node's drain timeout): the client's
  * next request fails with "other side closed". Closing says so up front, so the client opens a new one.
  */
-export const closeUnreadBodies: MiddlewareHandler = async (c, next) => {
-  const received = c.req.raw;
-  await next();
+export function closeUnreadBody(c: Context, received: Request): void {
   if (c.res.status !== 413 && !(declaresBody(received.headers) && !received.bodyUsed)) return;
   try {
     c.res.headers.set('connection', 'close');
@@ -20,4 +18,4 @@ export const closeUnreadBodies: MiddlewareHandler = async (c, next) => {
     copy.headers.set('connection', 'close');
     c.res = copy;
   }
-};
+}

@@ -1,5 +1,5 @@
 // 429 RATE_LIMITED with Retry-After (PROFILE §7) and the per-address limit, counted before anything else is done.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { Limiter } from '../../rate-limit/limits.ts';
 import { addressKey } from '../client-address.ts';
@@ -12,10 +12,19 @@ export function rateLimited(retryAfter: number, message: string): Response {
   return res;
 }
 
-export function limitAddress(limiter: Limiter): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
+/** The per-address check alone: a 429 to answer, or undefined to go on. */
+export function addressLimit(limiter: Limiter): (c: Context<AppEnv>) => Promise<Response | undefined> {
+  return async (c) => {
     const wait = await limiter.take(addressKey(c.get('clientAddress')));
-    if (wait !== undefined) return rateLimited(wait, 'too many requests from this address');
+    return wait === undefined ? undefined : rateLimited(wait, 'too many requests from this address');
+  };
+}
+
+export function limitAddress(limiter: Limiter): MiddlewareHandler<AppEnv> {
+  const limited = addressLimit(limiter);
+  return async (c, next) => {
+    const res = await limited(c);
+    if (res) return res;
     await next();
   };
 }
