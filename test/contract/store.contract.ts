@@ -142,6 +142,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect((await store.listEvents(o.id)).map((e) => e.type)).toEqual(['order.created', 'order.paid']);
       });
 
+      it('reads an order back as the record it was written as: every column, flags as booleans, nulls as null', async () => {
+        const o = newOrder({ reference: 'shape-1' });
+        const created = await store.createOrder(o, outbox(o.id));
+        const fresh = { ...o, status: 'pending', paidAt: null, txid: null, paidLate: false, paymentMismatch: false };
+        expect(created).toEqual({ kind: 'created', order: { ...fresh, seq: expect.any(Number) } });
+        const seq = (created as { order: OrderRecord }).order.seq;
+        expect(await store.getOrder(o.id)).toEqual({ ...fresh, seq });
+        await store.changeOrder(o.id, { from: 'pending', to: 'expired', paidLate: true }, []);
+        await store.changeOrder(o.id, { from: 'expired', paymentMismatch: true }, []);
+        expect(await store.getOrder(o.id)).toEqual({ ...fresh, seq, status: 'expired', paidLate: true, paymentMismatch: true });
+        // The replay path reads the same record through the creation batch.
+        expect(await store.createOrder(o, outbox(o.id))).toEqual({ kind: 'exists', order: { ...fresh, seq, status: 'expired', paidLate: true, paymentMismatch: true } });
+      });
+
       it('lets exactly one of two racing transitions win', async () => {
         const o = newOrder();
         await store.createOrder(o, outbox(o.id));
