@@ -1,7 +1,7 @@
 // The hot path of /orders/create on the raw SQLite connection (better-sqlite3 on Node, bun:sqlite on Bun):
 // statements prepared once with positional parameters, rows decoded by a mapper derived from the drizzle schema.
-// Measured: drizzle's prepared queries, its nested-transaction savepoints (SQL built and prepared per call) and its
-// row mapping cost about as much again as the SQL itself on this path (measured with `npm run bench -- --profile`).
+// Through drizzle, its prepared queries, its nested-transaction savepoints (SQL built and prepared per call) and its
+// row mapping cost about as much again as the SQL itself on this path (`npm run bench -- --profile`).
 import { getTableColumns, type Column } from 'drizzle-orm';
 import * as t from './schema/sqlite.ts';
 import type { Outcome } from './group-commit.ts';
