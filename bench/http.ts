@@ -9,7 +9,7 @@
 // and prints req/s, p50/p99, server CPU per request, then the medians over rounds and a/b, a/c.
 // Options: --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
 // connections split between them), --rounds N (3), --requests N, --connections N (32), --crypto native|noble,
-// --profile (the real server once under `node --cpu-prof`: self time by module group and the top functions of the
+// --profile (the real server once under `node --cpu-prof`, or `bun --cpu-prof` with --runtime bun: self time by module group and the top functions of the
 // timed run; --top N functions, --profile-out FILE keeps the .cpuprofile); --compare DIR adds (o), the server of another
 // checkout of this project (before/after a change), alternating with (a); --skip bc leaves (b) and (c) out.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
@@ -44,7 +44,6 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a
 if (!['sqlite', 'postgres'].includes(db)) throw new Error('--db must be sqlite or postgres');
 if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances must be a positive integer');
 if (runtime !== 'node' && runtime !== 'bun') throw new Error(`--runtime must be node or bun, not '${runtime}'`);
-if (flags.profile && runtime !== 'node') throw new Error('--profile runs the server under node --cpu-prof: Node only');
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const MERCHANT_PRIV = '11'.repeat(32);
 const CALLER_PRIV = '22'.repeat(32);
@@ -59,8 +58,10 @@ const CLK_TCK = (() => {
 interface Figures extends DriveResult {
   /** The server processes' CPU time per completed request (µs), from /proc; NaN where /proc is missing. */
   serverCpuMicros: number;
-  /** The timed run on the monotonic clock V8's profiles use (µs). */
+  /** The timed run on the monotonic clock Node's profiles use (µs). */
   window: [number, number];
+  /** The same on the wall clock (µs since 1970), the clock of Bun's profiles. */
+  wallWindow: [number, number];
 }
 
 function startChild(command: string, args: string[], env: Record<string, string>, ready: RegExp, cwd = ROOT): Promise<{ child: ChildProcess; port: number }> {
@@ -107,8 +108,10 @@ async function load(procs: ChildProcess[], ports: number[], backend: CryptoBacke
   const timed = batch(amount);
   const cpu0 = procs.map((p) => cpuOf(p.pid));
   const from = Number(process.hrtime.bigint() / 1000n);
+  const wallFrom = Date.now() * 1000;
   const runs = await Promise.all(timed.map((reqs, k) => drive(ports[k]!, reqs, per)));
   const to = Number(process.hrtime.bigint() / 1000n);
+  const wallTo = Date.now() * 1000;
   const serverCpu = procs.reduce((t, p, k) => t + cpuOf(p.pid) - cpu0[k]!, 0);
   const completed = runs.reduce((t, r) => t + r.completed, 0);
   const seconds = Math.max(...runs.map((r) => r.seconds));
@@ -127,6 +130,7 @@ async function load(procs: ChildProcess[], ports: number[], backend: CryptoBacke
     samples: Object.assign({}, ...runs.map((r) => r.samples)),
     serverCpuMicros: serverCpu / Math.max(1, completed),
     window: [from, to],
+    wallWindow: [wallFrom, wallTo],
   };
 }
 
@@ -169,8 +173,9 @@ function setup(backend: CryptoBackend) {
 
 const SERVER_READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
 const BASELINE_READY = /baseline listening on (\d+)/;
-const serverCommand = (nodeFlags: string[] = []): [string, string[]] =>
-  runtime === 'bun' ? [BUN, ['--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...nodeFlags, 'dist/cli/main.js', 'serve']];
+/** `flags` go to the runtime (node or bun) before the script: --cpu-prof, --cpu-prof-dir=… */
+const serverCommand = (flags: string[] = []): [string, string[]] =>
+  runtime === 'bun' ? [BUN, [...flags, '--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...flags, 'dist/cli/main.js', 'serve']];
 const baselineCommand = (): [string, string[]] => (runtime === 'bun' ? [BUN, ['--no-env-file', 'bench/baseline-server.ts']] : [process.execPath, ['bin/run-ts.mjs', 'bench/baseline-server.ts']]);
 
 async function startMany(n: number, cmd: [string, string[]], env: (k: number) => Record<string, string>, ready: RegExp, cwd = ROOT) {
@@ -264,8 +269,10 @@ async function profileBackend(backend: CryptoBackend) {
   if (!file) throw new Error('the server wrote no .cpuprofile');
   if (flags['profile-out']) copyFileSync(join(profDir, file), resolve(flags['profile-out']));
   // Only the samples of the timed run: start-up (module compilation) and warm-up stay out.
-  const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile, { from: f.window[0], to: f.window[1] });
-  console.log(`\n== profile: node --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, the ${amount} timed requests (after warm-up)`);
+  // Node stamps its profile on the monotonic clock, Bun on the wall clock.
+  const [from, to] = runtime === 'bun' ? f.wallWindow : f.window;
+  const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile, { from, to });
+  console.log(`\n== profile: ${runtime} --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, the ${amount} timed requests (after warm-up)`);
   console.log(`(a) server under the profiler  ${fmt(f)}`);
   console.log(formatSummary(summary, Number(flags.top ?? 25)));
   rmSync(dir, { recursive: true, force: true });

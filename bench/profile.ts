@@ -3,7 +3,7 @@
 // (drizzle, hono, @hono/node-server, zod, pino, better-sqlite3, …) and node internals.
 
 export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number }; hitCount?: number }>;
+  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber?: number }; hitCount?: number; children?: number[] }>;
   samples?: number[];
   timeDeltas?: number[];
   startTime: number;
@@ -24,7 +24,7 @@ const LIBRARIES: Array<[RegExp, string]> = [
   [/node_modules\/(tsx|esbuild|get-tsconfig)\//, 'tsx'],
 ];
 
-/** The group a function's script URL belongs to. */
+/** The group a function's script URL belongs to ('native' for code without a script: see `summarize`). */
 export function groupOf(url: string, functionName = ''): string {
   if (!url) {
     if (functionName === '(garbage collector)') return 'gc';
@@ -33,6 +33,8 @@ export function groupOf(url: string, functionName = ''): string {
     return 'native';
   }
   if (url.startsWith('node:')) return 'node internals';
+  if (url === 'bun:sqlite') return 'bun:sqlite';
+  if (url.startsWith('bun:')) return 'bun internals';
   const u = url.replace(/\\/g, '/').replace(/[?#].*$/, '');
   for (const [re, name] of LIBRARIES) if (re.test(u)) return name;
   if (u.includes('/node_modules/')) return `other library (${/\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(u)?.[1] ?? '?'})`;
@@ -60,11 +62,25 @@ export interface Summary {
 
 /**
  * Self time per function (same name + script + line summed) and per group, largest first. `idle` is left out of
- * the shares. `window` keeps only the samples taken in [from, to] (µs on the profile's monotonic clock, the one
- * process.hrtime reads on the same machine).
+ * the shares. Native code (no script URL: a driver's statement, a hash, a socket write) counts in the group of the
+ * nearest calling function that has one, so a SQLite insert shows under better-sqlite3 or bun:sqlite, not as
+ * "native" (Bun's profiles have every built-in there). `window` keeps only the samples taken in [from, to], in µs on
+ * the profile's own clock (Node: the monotonic one process.hrtime reads; Bun: the wall clock).
  */
 export function summarize(p: CpuProfile, window?: { from: number; to: number }): Summary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parentOf = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const groupFor = (id: number): string => {
+    const { url, functionName } = byId.get(id)!.callFrame;
+    const own = groupOf(url, functionName);
+    if (own !== 'native') return own;
+    for (let up = parentOf.get(id); up !== undefined; up = parentOf.get(up)) {
+      const f = byId.get(up)!.callFrame;
+      if (f.url) return groupOf(f.url, f.functionName);
+    }
+    return own;
+  };
   const self = new Map<number, number>();
   if (p.samples && p.timeDeltas && p.samples.length === p.timeDeltas.length) {
     // A sample's time is the delta to the next one; its timestamp is the start plus the deltas so far.
@@ -87,7 +103,7 @@ export function summarize(p: CpuProfile, window?: { from: number; to: number }):
     const n = byId.get(id);
     if (!n || us === 0) continue;
     const { functionName, url, lineNumber } = n.callFrame;
-    const group = groupOf(url, functionName);
+    const group = groupFor(id);
     if (group === 'idle') continue;
     total += us;
     groups.set(group, (groups.get(group) ?? 0) + us);

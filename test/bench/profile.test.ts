@@ -25,6 +25,30 @@ describe('profile grouping', () => {
     expect(groupOf('node:internal/streams/writable')).toBe('node internals');
     expect(groupOf('', '(garbage collector)')).toBe('gc');
     expect(groupOf('', 'digest')).toBe('native');
+    expect(groupOf('bun:sqlite', '#run')).toBe('bun:sqlite');
+    expect(groupOf('bun:internal-for-testing', 'x')).toBe('bun internals');
+  });
+
+  it("counts native code in its nearest caller's group (a driver's statement under its driver), and keeps gc apart", () => {
+    const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
+    const sqlite = 'file:///p/node_modules/better-sqlite3/lib/methods/wrappers.js';
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2, 5] },
+        { id: 2, callFrame: frame('insert', 'file:///p/src/store/sqlite-hot.ts'), children: [3] },
+        { id: 3, callFrame: frame('run', sqlite), children: [4] },
+        { id: 4, callFrame: frame('run') },
+        { id: 5, callFrame: frame('(garbage collector)') },
+      ],
+      samples: [4, 4, 3, 5, 2],
+      timeDeltas: [0, 10, 10, 10, 10],
+      startTime: 0,
+      endTime: 50,
+    };
+    const s = summarize(profile);
+    // Each sample lasts until the next one: the last sample (2) has no duration.
+    expect(Object.fromEntries(s.groups.map((g) => [g.group, g.selfMs * 1000]))).toEqual({ 'better-sqlite3': 30, gc: 10 });
+    expect(s.functions.find((f) => f.where === '')).toMatchObject({ name: 'run', group: 'better-sqlite3' });
   });
 
   it('sums the self time of a real profile per function and per group', async () => {
