@@ -5,7 +5,7 @@
 import { getTableColumns, type Column } from 'drizzle-orm';
 import * as t from './schema/sqlite.ts';
 import type { Outcome } from './group-commit.ts';
-import type { NonceClaim, OrderRecord, Outbox } from './types.ts';
+import type { NewOrder, NonceClaim, OrderRecord, Outbox } from './types.ts';
 
 type SqlValue = string | number | bigint | null;
 
@@ -39,20 +39,6 @@ function rowMapper<R>(table: Parameters<typeof getTableColumns>[0]): (row: Recor
 const orderOf = rowMapper<OrderRecord>(t.orders);
 const ORDER_INSERT_COLUMNS = ['id', 'caller_ocid', 'request_hash', 'status', 'amount', 'currency', 'reference', 'created_at', 'expires_at', 'order_json', 'signature', 'response_body'];
 
-export interface NewOrderRow {
-  id: string;
-  callerOcid: number;
-  requestHash: string;
-  amount: string;
-  currency: string;
-  reference: string | null;
-  createdAt: number;
-  expiresAt: number;
-  orderJson: string;
-  signature: string;
-  responseBody: string;
-}
-
 /** The prepared statements of order creation and the store's getOrder, on the raw connection. */
 export function prepareHotPath(raw: RawSqlite) {
   const insertNonce = raw.prepare('INSERT OR IGNORE INTO nonces (ocid, nonce, expires_at) VALUES (?, ?, ?)');
@@ -69,7 +55,7 @@ export function prepareHotPath(raw: RawSqlite) {
       const row = getOrder.get(id) as Record<string, unknown> | null | undefined;
       return row ? orderOf(row) : undefined;
     },
-    insertOrder: (o: NewOrderRow): OrderRecord =>
+    insertOrder: (o: NewOrder): OrderRecord =>
       orderOf(
         insertOrder.get(o.id, o.callerOcid, o.requestHash, 'pending', o.amount, o.currency, o.reference, o.createdAt, o.expiresAt, o.orderJson, o.signature, o.responseBody) as Record<
           string,
