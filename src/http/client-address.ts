@@ -39,18 +39,8 @@ export function createClientAddress(trustedProxies: readonly string[]): (peer: s
     const a = ipaddr.parse(p);
     return [a, a.kind() === 'ipv4' ? 32 : 128];
   });
-  // The socket peer's normal form, remembered: a connection's requests (and a client's connections) repeat it, and
-  // parsing costs more than the rest of this function. Bounded: emptied when full.
-  const seen = new Map<string, string>();
-  const normal = (peer: string) => {
-    let text = seen.get(peer);
-    if (text === undefined) {
-      text = parse(peer)?.toString() ?? peer;
-      if (seen.size >= 4096) seen.clear();
-      seen.set(peer, text);
-    }
-    return text;
-  };
+  // The socket peer's normal form, remembered: parsing costs more than the rest of this function.
+  const normal = remembered((peer) => parse(peer)?.toString() ?? peer);
   return (peer, forwardedFor) => {
     if (peer === undefined) return undefined;
     if (!forwardedFor || ranges.length === 0) return normal(peer);
@@ -68,10 +58,28 @@ export function createClientAddress(trustedProxies: readonly string[]): (peer: s
   };
 }
 
+/** Remembers up to 4096 answers of `f` (then starts afresh): addresses repeat request after request. */
+function remembered(f: (text: string) => string): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      out = f(text);
+      if (seen.size >= 4096) seen.clear();
+      seen.set(text, out);
+    }
+    return out;
+  };
+}
+
 /** The limiter key of an address: IPv4 as is, IPv6 by its /64 (one subscriber's usual allocation), else "unknown". */
 export function addressKey(address: string | undefined): string {
-  const a = address === undefined ? undefined : parse(address);
+  return address === undefined ? 'unknown' : keyOf(address);
+}
+
+const keyOf = remembered((address) => {
+  const a = parse(address);
   if (!a) return 'unknown';
   if (a.kind() === 'ipv4') return a.toString();
   return `${(a as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
-}
+});
