@@ -66,7 +66,6 @@ export interface OpenchargeClient {
   sendProof(proof: TransferProof | SignedProof): Promise<ProofAnswer>;
 }
 
-
 function privateKeyBytes(key: string | Uint8Array): Uint8Array {
   if (typeof key !== 'string') {
     if (key.length !== 32) throw new TypeError('privateKey must be 32 bytes or 64 hex characters');

@@ -45,7 +45,7 @@ export function createClientAddress(trustedProxies: readonly string[]): (peer: s
     if (peer === undefined) return undefined;
     if (!forwardedFor || ranges.length === 0) return normal(peer);
     const peerAddr = parse(peer);
-    if (!peerAddr || !inRanges(peerAddr, ranges)) return peerAddr?.toString() ?? peer;
+    if (!peerAddr || !inRanges(peerAddr, ranges)) return normal(peer);
     let client = peerAddr;
     const hops = forwardedFor.split(',');
     for (let i = hops.length - 1; i >= 0; i--) {

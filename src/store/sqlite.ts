@@ -19,10 +19,9 @@ const withEvent = (rows: Array<{ d: typeof t.deliveries.$inferSelect; e: typeof 
 
 /** `raw` is the connection under `db`: the hot path of order creation runs on it directly (sqlite-hot.ts). */
 export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => void): Store {
-  const q = prepareHotPath(raw);
   // Order creations of one event-loop turn share a durable commit; each caller is answered after it.
   const groupCommit = createGroupCommit<() => unknown, unknown>({ commit: commitBatch(raw) }) as <T>(run: () => T) => Promise<T>;
-  const { writeOutbox, insertNonce, getOrder } = q;
+  const { writeOutbox, insertNonce, getOrder, insertOrder } = prepareHotPath(raw);
   const applyChange = (tx: SyncSqlite, id: string, c: OrderChange): OrderRecord | undefined => {
     const set = orderSet(c);
     if (Object.keys(set).length === 0) return getOrder(id);
@@ -58,7 +57,7 @@ export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => v
         if (nonce && !insertNonce(nonce)) return { kind: 'nonce_reused' as const };
         const existing = getOrder(order.id);
         if (existing) return { kind: 'exists' as const, order: existing };
-        const row = q.insertOrder(order);
+        const row = insertOrder(order);
         writeOutbox([outbox]);
         return { kind: 'created' as const, order: row };
       });

@@ -22,7 +22,6 @@ const parse = (json: string): unknown => {
   }
 };
 
-
 /** Any JSON value as short text: strings as they are, everything else as its JSON. */
 export const show = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
