@@ -2,7 +2,7 @@
 // BENCH_MODE=ceiling (c): HTTP + verify the caller's signature + parse + sign the order + sign the response, no database.
 // BENCH_MODE=sqlite (b): the same, plus nonce + order + outbox event inserted durably (synchronous=FULL) on the
 //   project's own tables (migrations/sqlite), group-committed like the server: creations arriving in one
-//   event-loop turn share one transaction, each in its own savepoint, answered after the commit.
+//   event-loop turn share one transaction (a savepoint per item only when one fails), answered after the commit.
 // BENCH_MODE=postgres (b): the same inserts in one postgres.js transaction per request (like the server's store),
 //   on the project's tables (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
 // Runs under Node (@hono/node-server, better-sqlite3) and Bun (Bun.serve, bun:sqlite).
@@ -89,26 +89,35 @@ async function sqlitePersist(): Promise<Persist> {
   };
   type Job = { r: Row; resolve: (v: boolean) => void; reject: (e: unknown) => void; out?: boolean; err?: unknown };
   let queue: Job[] = [];
+  // Like the server's batch (src/store/sqlite-hot.ts): all items in one transaction without savepoints; only if
+  // one throws, the transaction is rolled back and the batch runs again with a savepoint per item.
+  const [begin, commit, rollback, savepoint, release, rollbackTo] = ['begin immediate', 'commit', 'rollback', 'savepoint s', 'release s', 'rollback to s'].map((s) => db.prepare(s));
   const flush = () => {
     const jobs = queue;
     queue = [];
     try {
-      db.exec('begin immediate');
-      for (const j of jobs) {
-        db.exec('savepoint s');
-        try {
-          j.out = one(j.r);
-          db.exec('release s');
-        } catch (err) {
-          db.exec('rollback to s');
-          db.exec('release s');
-          j.err = err ?? new Error('failed');
+      begin!.run();
+      try {
+        for (const j of jobs) j.out = one(j.r);
+      } catch {
+        rollback!.run();
+        begin!.run();
+        for (const j of jobs) {
+          savepoint!.run();
+          try {
+            j.out = one(j.r);
+            release!.run();
+          } catch (err) {
+            rollbackTo!.run();
+            release!.run();
+            j.err = err ?? new Error('failed');
+          }
         }
       }
-      db.exec('commit');
+      commit!.run();
     } catch (err) {
       try {
-        db.exec('rollback');
+        rollback!.run();
       } catch {}
       for (const j of jobs) j.reject(err);
       return;
