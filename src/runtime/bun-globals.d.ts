@@ -46,5 +46,7 @@ declare module 'bun:sqlite' {
     query<Row = Record<string, unknown>>(sql: string): Statement<Row>;
     prepare<Row = Record<string, unknown>>(sql: string): Statement<Row>;
     close(throwOnError?: boolean): void;
+    /** True while a transaction is open on this connection. */
+    readonly inTransaction: boolean;
   }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { storeContract } from '../contract/store.contract.ts';
+import { batchContract } from '../contract/sqlite-batch.contract.ts';
 import { BUN_SQLITE_PRAGMAS, openBunSqliteConnection, openStoreBun } from '../../src/store/open-bun.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-bun-store-'));
@@ -35,3 +36,6 @@ it('applies the same pragmas as the better-sqlite3 opener', async () => {
 it('rejects an unsupported database URL naming the setting', async () => {
   await expect(openStoreBun('mysql://localhost/x')).rejects.toThrow(/OC_DATABASE_URL/);
 });
+
+let batchDb = 0;
+batchContract('bun:sqlite', () => openBunSqliteConnection(join(dir, `batch-${batchDb++}.db`)));
