@@ -5,7 +5,6 @@ import { Database } from 'bun:sqlite';
 import { drizzle } from 'drizzle-orm/bun-sqlite';
 import { migrate } from 'drizzle-orm/bun-sqlite/migrator';
 import * as schema from './schema/sqlite.ts';
-import { writerFor } from './sqlite-writer-client.ts';
 import { createSqliteStore, type RawSqlite, type SyncSqlite } from './sqlite.ts';
 import { prepareSqliteFolder, sqliteOpenError, sqlitePath } from './sqlite-path.ts';
 import { isPgUrl, maskDbUrl } from './db-url.ts';
@@ -49,5 +48,5 @@ export async function openStoreBun(url: string, opts: OpenOptions = {}): Promise
   // bun:sqlite's run() returns { changes, lastInsertRowid } like better-sqlite3, which createSqliteStore relies on.
   const db = drizzle({ client: sqlite, schema }) as unknown as SyncSqlite;
   if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });
-  return createSqliteStore(db, sqlite as unknown as RawSqlite, () => sqlite.close(), await writerFor(path, sqlite));
+  return createSqliteStore(db, sqlite as unknown as RawSqlite, () => sqlite.close());
 }

@@ -5,7 +5,6 @@ import Database from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema/sqlite.ts';
-import { writerFor } from './sqlite-writer-client.ts';
 import { createSqliteStore, type RawSqlite, type SyncSqlite } from './sqlite.ts';
 import type { Store } from './types.ts';
 import { prepareSqliteFolder, sqliteOpenError, sqlitePath } from './sqlite-path.ts';
@@ -49,7 +48,7 @@ export async function openStore(url: string, opts: OpenOptions = {}): Promise<St
     }
     const db = drizzle(sqlite, { schema }) as unknown as SyncSqlite;
     if (opts.migrate !== false) migrate(db as never, { migrationsFolder: resolve(MIGRATIONS_DIR, 'sqlite') });
-    return createSqliteStore(db, sqlite as unknown as RawSqlite, () => sqlite.close(), await writerFor(path, sqlite));
+    return createSqliteStore(db, sqlite as unknown as RawSqlite, () => sqlite.close());
   }
   if (isPgUrl(url)) {
     // Loaded on demand: a SQLite deployment never loads the PostgreSQL driver.

@@ -1,9 +1,15 @@
 // Order creation on PostgreSQL with group commit: one statement per creation, pipelined, many creations per transaction.
 import type postgres from 'postgres';
 import type { Outcome } from './group-commit.ts';
-import type { Created, Creation, NewOrder, OrderRecord } from './types.ts';
+import type { NewOrder, NonceClaim, OrderRecord, Outbox, Store } from './types.ts';
 import type { OrderStatus } from '../orders/types.ts';
 
+export interface Creation {
+  order: NewOrder;
+  outbox: Outbox;
+  nonce?: NonceClaim;
+}
+export type Created = Awaited<ReturnType<Store['createOrder']>>;
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 

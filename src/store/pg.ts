@@ -2,11 +2,11 @@
 import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type postgres from 'postgres';
 import * as t from './schema/pg.ts';
-import type { ChargeRecord, Created, Creation, DeliveryRecord, OrderRecord, ProofOutcome, ProofRecord, Store } from './types.ts';
+import type { ChargeRecord, DeliveryRecord, OrderRecord, ProofOutcome, ProofRecord, Store } from './types.ts';
 import type { ProofVerdict } from '../orders/types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from '../orders/types.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { pgCreateBatch } from './pg-create.ts';
+import { pgCreateBatch, type Created, type Creation } from './pg-create.ts';
 import { applyChange, eventOf, getChargeForOrder, getOrder, insertNonce, isUniqueViolation, orderFilters, proofRows, searchWhere, storable, writeOutbox, type Q } from './pg-queries.ts';
 import { proofSeen } from './proof-slot.ts';
 import { searchable } from './test-mark.ts';

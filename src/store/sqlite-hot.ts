@@ -5,7 +5,7 @@
 import { getTableColumns, type Column } from 'drizzle-orm';
 import * as t from './schema/sqlite.ts';
 import type { Outcome } from './group-commit.ts';
-import type { Created, Creation, NewOrder, NonceClaim, OrderRecord, Outbox } from './types.ts';
+import type { NewOrder, NonceClaim, OrderRecord, Outbox } from './types.ts';
 
 type SqlValue = string | number | bigint | null;
 
@@ -69,18 +69,6 @@ export function prepareHotPath(raw: RawSqlite) {
         if (d) insertDelivery.run(d.id, e.id, d.url, e.createdAt, e.createdAt);
       }
     },
-  };
-}
-
-/** One creation's statements for the batch: consume the nonce, replay an existing id, or insert order and outbox. */
-export function creationRun(hot: ReturnType<typeof prepareHotPath>, { order, outbox, nonce }: Creation): () => Created {
-  return () => {
-    if (nonce && !hot.insertNonce(nonce)) return { kind: 'nonce_reused' };
-    const existing = hot.getOrder(order.id);
-    if (existing) return { kind: 'exists', order: existing };
-    const row = hot.insertOrder(order);
-    hot.writeOutbox([outbox]);
-    return { kind: 'created', order: row };
   };
 }
 

@@ -1,14 +1,13 @@
 // The Store on SQLite through drizzle's synchronous drivers (better-sqlite3 on Node, bun:sqlite on Bun).
 import { and, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import * as t from './schema/sqlite.ts';
-import { createGroupCommit, type Outcome } from './group-commit.ts';
-import { commitBatch, creationRun, prepareHotPath, type RawSqlite } from './sqlite-hot.ts';
-import type { SqliteWriter } from './sqlite-writer-client.ts';
+import { createGroupCommit } from './group-commit.ts';
+import { commitBatch, prepareHotPath, type RawSqlite } from './sqlite-hot.ts';
 import { orderSet } from './order-change.ts';
 import { proofSeen } from './proof-slot.ts';
 import { orderFilters, searchWhere, type SyncSqlite } from './sqlite-queries.ts';
 import { searchable } from './test-mark.ts';
-import type { ChargeRecord, Created, Creation, DeliveryRecord, EventRecord, OrderChange, OrderRecord, ProofOutcome, ProofRecord, Store } from './types.ts';
+import type { ChargeRecord, DeliveryRecord, EventRecord, OrderChange, OrderRecord, ProofOutcome, ProofRecord, Store } from './types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from '../orders/types.ts';
 
 export type { SyncSqlite } from './sqlite-queries.ts';
@@ -18,18 +17,11 @@ const eventOf = ({ seq: _seq, ...e }: typeof t.events.$inferSelect) => e as Even
 const withEvent = (rows: Array<{ d: typeof t.deliveries.$inferSelect; e: typeof t.events.$inferSelect }>) =>
   rows.map(({ d, e }) => ({ ...(d as DeliveryRecord), event: eventOf(e) }));
 
-/**
- * `raw` is the connection under `db`. Order creation runs on the writer thread when there is one (a database file),
- * else on `raw` in this thread (`:memory:`, which another connection cannot open), both through sqlite-hot.ts.
- */
-export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => void, writer?: SqliteWriter): Store {
-  const hot = prepareHotPath(raw);
-  const { writeOutbox, insertNonce, getOrder } = hot;
+/** `raw` is the connection under `db`: the hot path of order creation runs on it directly (sqlite-hot.ts). */
+export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => void): Store {
   // Order creations of one event-loop turn share a durable commit; each caller is answered after it.
-  const inThread = commitBatch(raw);
-  const create = createGroupCommit<Creation, Created>({
-    commit: writer ? (items) => writer.batch(items) : (items) => inThread(items.map((c) => creationRun(hot, c))) as Outcome<Created>[],
-  });
+  const groupCommit = createGroupCommit<() => unknown, unknown>({ commit: commitBatch(raw) }) as <T>(run: () => T) => Promise<T>;
+  const { writeOutbox, insertNonce, getOrder, insertOrder } = prepareHotPath(raw);
   const applyChange = (tx: SyncSqlite, id: string, c: OrderChange): OrderRecord | undefined => {
     const set = orderSet(c);
     if (Object.keys(set).length === 0) return getOrder(id);
@@ -52,7 +44,6 @@ export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => v
       }
     },
     async close() {
-      await writer?.close();
       close();
     },
     async insertNonce(claim) {
@@ -62,7 +53,14 @@ export function createSqliteStore(db: SyncSqlite, raw: RawSqlite, close: () => v
       return db.delete(t.nonces).where(lt(t.nonces.expiresAt, now)).run().changes;
     },
     async createOrder(order, outbox, nonce) {
-      return create(nonce ? { order, outbox, nonce } : { order, outbox });
+      return groupCommit(() => {
+        if (nonce && !insertNonce(nonce)) return { kind: 'nonce_reused' as const };
+        const existing = getOrder(order.id);
+        if (existing) return { kind: 'exists' as const, order: existing };
+        const row = insertOrder(order);
+        writeOutbox([outbox]);
+        return { kind: 'created' as const, order: row };
+      });
     },
     async getOrder(id) {
       return getOrder(id);

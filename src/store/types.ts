@@ -210,11 +210,3 @@ export interface Store {
   /** Frees a slot whose create certainly failed, or one the sweep gave up on before it got a reference. */
   deleteCharge(id: string): Promise<void>;
 }
-
-/** One order creation, as Store.createOrder is given it (the batches of both stores carry these). */
-export interface Creation {
-  order: NewOrder;
-  outbox: Outbox;
-  nonce?: NonceClaim;
-}
-export type Created = Awaited<ReturnType<Store['createOrder']>>;
