@@ -7,7 +7,7 @@
 //       server, or one postgres.js transaction per request with `--db postgres`);
 //   (c) the no-database ceiling (Hono, verify, sign the order and the response).
 // and prints req/s, p50/p99, server CPU per request, then the medians over rounds and a/b, a/c.
-// Options: --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
+// Options (`npm run bench -- --help` lists them): --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
 // connections split between them), --rounds N (3), --requests N, --connections N (32), --crypto native|noble,
 // --profile (the real server once under `node --cpu-prof`, or `bun --cpu-prof` with --runtime bun: self time by module group and the top functions of the
 // timed run; --top N functions, --profile-out FILE keeps the .cpuprofile); --compare DIR adds (o), the server of another
@@ -26,24 +26,63 @@ import { drive, prepareRequests, type DriveResult } from './driver.ts';
 import { formatSummary, summarize, type CpuProfile } from './profile.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const { values: flags } = parseArgs({
-  args: process.argv.slice(2),
-  options: {
-    ...Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
-    profile: { type: 'boolean' as const },
-  },
-  strict: true,
-}) as unknown as { values: Record<string, string | undefined> & { profile?: boolean } };
-const connections = Number(flags.connections ?? 32);
+const USAGE = `usage: npm run bench -- [options]
+  --runtime node|bun       the runtime of the servers and baselines (node)
+  --db sqlite|postgres     the database engine (sqlite; postgres uses OC_TEST_PG_URL)
+  --instances N            N processes of each of a, b and c on one database (1)
+  --rounds N               alternating rounds (3)
+  --requests N             requests per timed run (12000 native, 2500 noble)
+  --connections N          keep-alive connections of the driver (32)
+  --crypto native|noble    only this secp256k1 backend (both that load)
+  --compare DIR            adds (o), the server of another checkout, alternating with (a)
+  --skip bc                leaves (b) and (c) out
+  --profile                the real server once under --cpu-prof: self time by module group
+  --top N                  functions listed by --profile (25)
+  --profile-out FILE       keeps the .cpuprofile
+  --help                   this text`;
+/** A bad option: its message and the usage on stderr, exit code 2 (no stack trace). */
+function usageError(message: string): never {
+  console.error(`npm run bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+let parsed: { values: Record<string, string | undefined> & { profile?: boolean; help?: boolean } };
+try {
+  parsed = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      ...Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
+      profile: { type: 'boolean' as const },
+      help: { type: 'boolean' as const },
+    },
+    strict: true,
+  }) as unknown as typeof parsed;
+} catch (err) {
+  usageError((err as Error).message);
+}
+const flags = parsed.values;
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const positive = (name: string, fallback: number) => {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) usageError(`--${name} must be a positive integer, not '${v}'`);
+  return n;
+};
+const connections = positive('connections', 32);
 const only = flags.crypto;
+if (only !== undefined && only !== 'native' && only !== 'noble') usageError(`--crypto must be native or noble, not '${only}'`);
 const runtime = flags.runtime ?? 'node';
 const db = flags.db ?? 'sqlite';
-const instances = Number(flags.instances ?? 1);
-const rounds = Number(flags.rounds ?? 3);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
-if (!['sqlite', 'postgres'].includes(db)) throw new Error('--db must be sqlite or postgres');
-if (!Number.isInteger(instances) || instances < 1) throw new Error('--instances must be a positive integer');
-if (runtime !== 'node' && runtime !== 'bun') throw new Error(`--runtime must be node or bun, not '${runtime}'`);
+const instances = positive('instances', 1);
+const rounds = positive('rounds', 3);
+const requestsFlag = flags.requests === undefined ? undefined : positive('requests', 0);
+const top = positive('top', 25);
+if (!['sqlite', 'postgres'].includes(db)) usageError(`--db must be sqlite or postgres, not '${db}'`);
+if (runtime !== 'node' && runtime !== 'bun') usageError(`--runtime must be node or bun, not '${runtime}'`);
+if (flags.skip !== undefined && flags.skip !== 'bc') usageError(`--skip takes only 'bc' (leave out the baselines), not '${flags.skip}'`);
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const MERCHANT_PRIV = '11'.repeat(32);
 const CALLER_PRIV = '22'.repeat(32);
@@ -186,13 +225,12 @@ async function startMany(n: number, cmd: [string, string[]], env: (k: number) =>
 }
 
 async function benchBackend(backend: CryptoBackend) {
-  const amount = Number(flags.requests ?? (backend.name === 'native' ? 12000 : 2500));
+  const amount = requestsFlag ?? (backend.name === 'native' ? 12000 : 2500);
   const { dir, env, callerPub } = setup(backend);
   const engine = db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL';
   const plural = instances > 1 ? `, ${instances} instances` : '';
   console.log(`\n== crypto backend: ${backend.name} (${runtime}, ${engine}${plural}; ${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
   const all: Record<'a' | 'b' | 'c' | 'o', Figures[]> = { a: [], b: [], c: [], o: [] };
-  const skip = new Set((flags.skip ?? '').split(','));
   const compare = flags.compare ? resolve(flags.compare) : undefined;
   for (let round = 1; round <= rounds; round++) {
     // (o) another checkout's server (before/after a change), first: it and (a) alternate.
@@ -216,7 +254,7 @@ async function benchBackend(backend: CryptoBackend) {
     if (!compare) console.log(`round ${round}`);
     console.log(`(a) server    ${fmt(a)}`);
     if (compare) console.log(`    a/o ${(a.rps / all.o.at(-1)!.rps).toFixed(2)}  CPU a/o ${(a.serverCpuMicros / all.o.at(-1)!.serverCpuMicros).toFixed(2)}`);
-    if (skip.has('bc')) continue;
+    if (flags.skip === 'bc') continue;
     // (b) the lean durable pipeline, same engine.
     const pgB = db === 'postgres' ? pgSchema() : undefined;
     const bEnv = (k: number) => ({
@@ -248,7 +286,7 @@ async function benchBackend(backend: CryptoBackend) {
   console.log(`medians over ${rounds} round${rounds > 1 ? 's' : ''} (${runtime}, ${engine}${plural}, crypto ${backend.name}):`);
   console.log(line('a', 'our server'));
   if (compare) console.log(`${line('o', 'the other checkout (--compare)')}\na/o ${ratio('o').toFixed(2)}  CPU/req a/o ${median(all.a.map((a, i) => a.serverCpuMicros / all.o[i]!.serverCpuMicros)).toFixed(2)}`);
-  if (skip.has('bc')) return;
+  if (flags.skip === 'bc') return;
   console.log(line('b', db === 'postgres' ? 'lean durable pipeline (postgres.js, 1 tx/req)' : 'lean durable pipeline (group commit)'));
   console.log(line('c', 'ceiling: HTTP + verify + sign, no database'));
   console.log(`a/b ${ratio('b').toFixed(2)}  a/c ${ratio('c').toFixed(2)}  (per-round ratios, median)`);
@@ -256,7 +294,7 @@ async function benchBackend(backend: CryptoBackend) {
 }
 
 async function profileBackend(backend: CryptoBackend) {
-  const amount = Number(flags.requests ?? (backend.name === 'native' ? 12000 : 2500));
+  const amount = requestsFlag ?? (backend.name === 'native' ? 12000 : 2500);
   const { dir, env } = setup(backend);
   const profDir = join(dir, 'prof');
   const pg = db === 'postgres' ? pgSchema() : undefined;
@@ -274,7 +312,7 @@ async function profileBackend(backend: CryptoBackend) {
   const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile, { from, to });
   console.log(`\n== profile: ${runtime} --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, the ${amount} timed requests (after warm-up)`);
   console.log(`(a) server under the profiler  ${fmt(f)}`);
-  console.log(formatSummary(summary, Number(flags.top ?? 25)));
+  console.log(formatSummary(summary, top));
   rmSync(dir, { recursive: true, force: true });
 }
 
