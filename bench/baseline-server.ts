@@ -3,13 +3,15 @@
 // BENCH_MODE=sqlite (b): the same, plus nonce + order + outbox event inserted durably (synchronous=FULL) on the
 //   project's own tables (migrations/sqlite), group-committed like the server: creations arriving in one
 //   event-loop turn share one transaction (a savepoint per item only when one fails), answered after the commit.
-// BENCH_MODE=postgres (b): the same inserts in one postgres.js transaction per request (like the server's store),
-//   on the project's tables (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
+// BENCH_MODE=postgres (b): the same inserts with postgres.js, group-committed like the server's store (creations of
+//   one turn share a transaction, one pipelined statement each, two batches in flight), on the project's tables
+//   (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
 // Runs under Node (@hono/node-server, better-sqlite3) and Bun (Bun.serve, bun:sqlite).
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
+import type postgres from 'postgres';
 import { selectBackend } from '../src/crypto/select.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
@@ -136,20 +138,65 @@ async function postgresPersist(): Promise<Persist> {
   const admin = postgres(process.env.BENCH_PG_URL!, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create schema if not exists "${schema}"`);
   await admin.end();
-  const sql = postgres(process.env.BENCH_PG_URL!, { onnotice: () => {}, connection: { search_path: schema } });
+  // The server's defaults: a pool of 10 (OC_DATABASE_POOL_SIZE), a quarter of it committing batches, 128 at most.
+  const sql = postgres(process.env.BENCH_PG_URL!, { max: 10, onnotice: () => {}, connection: { search_path: schema } });
   if (process.env.BENCH_PG_MIGRATE !== '0') for (const s of migrations('pg')) await sql.unsafe(s);
+  const IN_FLIGHT = 2;
+  const MAX_BATCH = 128;
+  // One statement per creation (nonce, order and event as data-modifying CTEs), pipelined in the batch's transaction.
+  const one = (tx: postgres.TransactionSql, r: Row) => tx<{ ok: boolean }[]>`
+    with n as (
+      insert into nonces (ocid, nonce, expires_at) values (${r.callerOcid}, ${r.nonce}, ${r.nonceExpires}) on conflict do nothing returning 1
+    ), ins as (
+      insert into orders (id, caller_ocid, request_hash, status, amount, currency, reference, created_at, expires_at, order_json, signature, response_body)
+      select ${r.id}, ${r.callerOcid}, ${r.requestHash}, 'pending', ${r.amount}, ${r.currency}, null, ${r.createdAt}, ${r.expiresAt}, ${r.orderJson}, ${r.signature}, ${r.responseBody}
+      where exists (select 1 from n)
+      on conflict (id) do nothing returning id
+    ), ev as (
+      insert into events (id, order_id, type, created_at, data) select ${r.eventId}, id, 'order.created', ${r.createdAt}, ${r.eventData} from ins
+    )
+    select exists (select 1 from ins) as ok`;
+  const together = async (rows: Row[]): Promise<boolean[]> => {
+    const res = await sql.begin((tx) => Promise.all(rows.map((r) => one(tx, r))));
+    return res.map((x) => x[0]!.ok);
+  };
+  type Job = { r: Row; resolve: (v: boolean) => void; reject: (e: unknown) => void };
+  // Like the server's group commit (src/store/group-commit.ts, pg-create.ts): creations of one turn share a
+  // transaction; a batch the server refuses is retried creation by creation.
+  const commitBatch = async (jobs: Job[]) => {
+    try {
+      const oks = await together(jobs.map((j) => j.r));
+      jobs.forEach((j, k) => j.resolve(oks[k]!));
+    } catch (err) {
+      if (typeof (err as { severity?: unknown })?.severity !== 'string' || jobs.length === 1) return jobs.forEach((j) => j.reject(err));
+      await Promise.all(jobs.map((j) => together([j.r]).then(([ok]) => j.resolve(ok!), j.reject)));
+    }
+  };
+  let queue: Job[] = [];
+  let running = 0;
+  let scheduled = false;
+  const schedule = () => {
+    if (scheduled || queue.length === 0 || running >= IN_FLIGHT) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  function flush() {
+    scheduled = false;
+    while (running < IN_FLIGHT && queue.length > 0) {
+      const jobs = queue.slice(0, MAX_BATCH);
+      queue = queue.slice(MAX_BATCH);
+      running++;
+      void commitBatch(jobs).finally(() => {
+        running--;
+        schedule();
+      });
+    }
+  }
   return (r) =>
-    sql.begin(async (tx) => {
-      const n = await tx`insert into nonces (ocid, nonce, expires_at) values (${r.callerOcid}, ${r.nonce}, ${r.nonceExpires}) on conflict do nothing returning 1`;
-      if (n.length !== 1) return false;
-      const existing = await tx`select * from orders where id = ${r.id}`;
-      if (existing.length) return false;
-      await tx`insert into orders (id, caller_ocid, request_hash, status, amount, currency, reference, created_at, expires_at, order_json, signature, response_body)
-        values (${r.id}, ${r.callerOcid}, ${r.requestHash}, 'pending', ${r.amount}, ${r.currency}, null, ${r.createdAt}, ${r.expiresAt}, ${r.orderJson}, ${r.signature}, ${r.responseBody})
-        on conflict (id) do nothing returning *`;
-      await tx`insert into events (id, order_id, type, created_at, data) values (${r.eventId}, ${r.id}, 'order.created', ${r.createdAt}, ${r.eventData})`;
-      return true;
-    }) as Promise<boolean>;
+    new Promise<boolean>((resolve, reject) => {
+      queue.push({ r, resolve, reject });
+      schedule();
+    });
 }
 
 const persist: Persist | undefined = mode === 'ceiling' ? undefined : mode === 'postgres' ? await postgresPersist() : await sqlitePersist();

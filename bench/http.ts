@@ -3,8 +3,8 @@
 // Each round runs, on fresh databases, in turn:
 //   (a) the real server (`opencharge-merchant serve`, or the Bun entry with `--runtime bun`);
 //   (b) the lean durable pipeline on the same database engine (bench/baseline-server.ts: Hono, verify, sign, the same
-//       nonce + order + outbox inserts on the project's own tables; SQLite synchronous=FULL group-committed like the
-//       server, or one postgres.js transaction per request with `--db postgres`);
+//       nonce + order + outbox inserts on the project's own tables, group-committed like the server: SQLite
+//       synchronous=FULL, or postgres.js with `--db postgres`);
 //   (c) the no-database ceiling (Hono, verify, sign the order and the response).
 // and prints req/s, p50/p99, server CPU per request, then the medians over rounds and a/b, a/c.
 // Options (`npm run bench -- --help` lists them): --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
@@ -287,7 +287,7 @@ async function benchBackend(backend: CryptoBackend) {
   console.log(line('a', 'our server'));
   if (compare) console.log(`${line('o', 'the other checkout (--compare)')}\na/o ${ratio('o').toFixed(2)}  CPU/req a/o ${median(all.a.map((a, i) => a.serverCpuMicros / all.o[i]!.serverCpuMicros)).toFixed(2)}`);
   if (flags.skip === 'bc') return;
-  console.log(line('b', db === 'postgres' ? 'lean durable pipeline (postgres.js, 1 tx/req)' : 'lean durable pipeline (group commit)'));
+  console.log(line('b', db === 'postgres' ? 'lean durable pipeline (postgres.js, group commit)' : 'lean durable pipeline (group commit)'));
   console.log(line('c', 'ceiling: HTTP + verify + sign, no database'));
   console.log(`a/b ${ratio('b').toFixed(2)}  a/c ${ratio('c').toFixed(2)}  (per-round ratios, median)`);
   console.log(`driver CPU ${us(median(Object.values(all).flat().map((x) => x.driverCpuMicros)))}/req vs the ceiling server's ${us(m('c', (x) => x.serverCpuMicros))}/req`);
