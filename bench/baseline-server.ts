@@ -13,12 +13,14 @@ import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { selectBackend } from '../src/crypto/select.ts';
+import { useRuntimeSha256 } from '../src/crypto/sha256.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
 import { signCanonical, verifyCanonical } from '../src/protocol/signature.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.env.BENCH_MODE ?? 'sqlite';
+useRuntimeSha256(); // as the server does (src/deps.ts)
 const { backend } = selectBackend((process.env.OC_CRYPTO as 'noble' | 'native') ?? 'auto');
 const merchantKey = (parsePrivateKey(process.env.OC_PRIVATE_KEY!) as { ok: true; key: Uint8Array }).key;
 const callerKey = (parsePublicKey(process.env.BENCH_CALLER_PUBLIC_KEY!) as { ok: true; key: Uint8Array }).key;

@@ -287,7 +287,7 @@ async function benchBackend(backend: CryptoBackend) {
   console.log(line('a', 'our server'));
   if (compare) console.log(`${line('o', 'the other checkout (--compare)')}\na/o ${ratio('o').toFixed(2)}  CPU/req a/o ${median(all.a.map((a, i) => a.serverCpuMicros / all.o[i]!.serverCpuMicros)).toFixed(2)}`);
   if (flags.skip === 'bc') return;
-  console.log(line('b', db === 'postgres' ? 'lean durable pipeline (postgres.js, group commit)' : 'lean durable pipeline (group commit)'));
+  console.log(line('b', db === 'postgres' ? 'lean pipeline (postgres.js, group commit)' : 'lean durable pipeline (group commit)'));
   console.log(line('c', 'ceiling: HTTP + verify + sign, no database'));
   console.log(`a/b ${ratio('b').toFixed(2)}  a/c ${ratio('c').toFixed(2)}  (per-round ratios, median)`);
   console.log(`driver CPU ${us(median(Object.values(all).flat().map((x) => x.driverCpuMicros)))}/req vs the ceiling server's ${us(m('c', (x) => x.serverCpuMicros))}/req`);

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { OrderDeps } from './orders/deps.ts';
 import type { Store } from './store/types.ts';
 import { selectBackend } from './crypto/select.ts';
+import { useRuntimeSha256 } from './crypto/sha256.ts';
 import { resolveIdentity, type Identity } from './identity.ts';
 import { createPeerResolver, loadPeersFile, type PeerResolverOptions } from './peers/index.ts';
 import type { CryptoBackend } from './protocol/backend.ts';
@@ -36,6 +37,7 @@ export interface BuiltDeps {
 
 /** Opening the store is the caller's job (it differs per runtime); everything else is built here. */
 export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps {
+  useRuntimeSha256();
   const { backend, note } = fx.backend ? { backend: fx.backend, note: `${fx.backend.name} (injected)` } : selectBackend(config.crypto);
   const identity = resolveIdentity(config, backend, fx.cwd);
   // Relative paths are relative to the working directory the server was started in (like OC_PRIVATE_KEY_FILE).
