@@ -1,7 +1,7 @@
 // The bare baselines for `npm run bench`: only the essential work of /orders/create, no framework extras.
 // BENCH_MODE=ceiling (c): HTTP + verify the caller's signature + parse + sign the order + sign the response, no database.
 // BENCH_MODE=sqlite (b): the same, plus nonce + order + outbox event inserted durably (synchronous=FULL) on the
-//   project's own tables (migrations/sqlite), group-committed like the server: creations arriving in one
+//   project's own tables (migrations/sqlite) with the server's time-ordered ids (src/orders/ids.ts), group-committed like the server: creations arriving in one
 //   event-loop turn share one transaction (a savepoint per item only when one fails), answered after the commit.
 // BENCH_MODE=postgres (b): the same inserts with postgres.js, group-committed like the server's store (creations of
 //   one turn share a transaction, one pipelined statement each, two batches in flight), on the project's tables
@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { selectBackend } from '../src/crypto/select.ts';
+import { newId } from '../src/orders/ids.ts';
 import { useRuntimeSha256 } from '../src/crypto/sha256.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
@@ -220,7 +221,7 @@ app.post(PATH, async (c) => {
   if (!verifyCanonical(backend, callerKey, canonical, c.req.header('x-oc-signature')).valid) return json('{"error":{"code":"INVALID_SIGNATURE"}}', 401);
   const req = JSON.parse(new TextDecoder().decode(raw)) as { amount: string; currency: string };
   const now = Math.floor(Date.now() / 1000);
-  const order = { id: `ord_${randomBytes(16).toString('hex')}`, ocid: 500, amount: req.amount, currency: req.currency, createdAt: now, expiresAt: now + 3600, accepts: [100] };
+  const order = { id: newId('ord', now * 1000, randomBytes), ocid: 500, amount: req.amount, currency: req.currency, createdAt: now, expiresAt: now + 3600, accepts: [100] };
   const signature = signCanonical(backend, merchantKey, canonicalOrder(order));
   const orderJson = JSON.stringify(order);
   const urls = { order: [`https://pay.bench.example/opencharge/orders/${order.id}`] };
@@ -239,7 +240,7 @@ app.post(PATH, async (c) => {
       responseBody: body,
       nonce,
       nonceExpires: Number(timestamp) + 600,
-      eventId: `evt_${randomBytes(16).toString('hex')}`,
+      eventId: newId('evt', now * 1000, randomBytes),
       eventData: JSON.stringify({ orderId: order.id, status: 'pending', order, signature, urls }),
     });
     if (!stored) return json('{"error":{"code":"NONCE_REUSED"}}', 401);

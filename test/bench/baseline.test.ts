@@ -56,7 +56,11 @@ describe('the bench baselines', () => {
     const port = await startBaseline({ BENCH_MODE: 'sqlite', BENCH_DB: file });
     const { first, again } = await createThenReplay(port);
     expect(first.statuses).toEqual({ 200: 60 });
-    expect(JSON.parse(first.samples[200]!)).toMatchObject({ order: { amount: '15.00', currency: 'USD' } });
+    const { order } = JSON.parse(first.samples[200]!) as { order: { id: string; amount: string; currency: string } };
+    expect(order).toMatchObject({ amount: '15.00', currency: 'USD' });
+    // The server's time-ordered ids (src/orders/ids.ts): milliseconds of the creation second, then 80 random bits.
+    expect(order.id).toMatch(/^ord_[0-9a-f]{32}$/);
+    expect(Math.abs(parseInt(order.id.slice(4, 16), 16) - Date.now())).toBeLessThan(60_000);
     expect(again.statuses).toEqual({ 401: 60 });
     expect(JSON.parse(again.samples[401]!)).toMatchObject({ error: { code: 'NONCE_REUSED' } });
     const db = new Database(file, { readonly: true });
