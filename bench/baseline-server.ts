@@ -14,6 +14,7 @@ import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { selectBackend } from '../src/crypto/select.ts';
 import { newId } from '../src/orders/ids.ts';
+import { createGroupCommit, type Outcome } from '../src/store/group-commit.ts';
 import { useRuntimeSha256 } from '../src/crypto/sha256.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
@@ -159,47 +160,29 @@ async function postgresPersist(): Promise<Persist> {
       insert into events (id, order_id, type, created_at, data) select ${r.eventId}, id, 'order.created', ${r.createdAt}, ${r.eventData} from ins
     )
     select exists (select 1 from ins) as ok`;
-  const together = async (rows: Row[]): Promise<boolean[]> => {
+  const together = async (rows: readonly Row[]): Promise<boolean[]> => {
     const res = await sql.begin((tx) => Promise.all(rows.map((r) => one(tx, r))));
     return res.map((x) => x[0]!.ok);
   };
-  type Job = { r: Row; resolve: (v: boolean) => void; reject: (e: unknown) => void };
-  // Like the server's group commit (src/store/group-commit.ts, pg-create.ts): creations of one turn share a
-  // transaction; a batch the server refuses is retried creation by creation.
-  const commitBatch = async (jobs: Job[]) => {
-    try {
-      const oks = await together(jobs.map((j) => j.r));
-      jobs.forEach((j, k) => j.resolve(oks[k]!));
-    } catch (err) {
-      if (typeof (err as { severity?: unknown })?.severity !== 'string' || jobs.length === 1) return jobs.forEach((j) => j.reject(err));
-      await Promise.all(jobs.map((j) => together([j.r]).then(([ok]) => j.resolve(ok!), j.reject)));
-    }
-  };
-  let queue: Job[] = [];
-  let running = 0;
-  let scheduled = false;
-  const schedule = () => {
-    if (scheduled || queue.length === 0 || running >= IN_FLIGHT) return;
-    scheduled = true;
-    setImmediate(flush);
-  };
-  function flush() {
-    scheduled = false;
-    while (running < IN_FLIGHT && queue.length > 0) {
-      const jobs = queue.slice(0, MAX_BATCH);
-      queue = queue.slice(MAX_BATCH);
-      running++;
-      void commitBatch(jobs).finally(() => {
-        running--;
-        schedule();
-      });
-    }
-  }
-  return (r) =>
-    new Promise<boolean>((resolve, reject) => {
-      queue.push({ r, resolve, reject });
-      schedule();
-    });
+  const alone = (r: Row): Promise<Outcome<boolean>> =>
+    together([r]).then(
+      ([ok]) => ({ ok: true, value: ok! }),
+      (error: unknown) => ({ ok: false, error }),
+    );
+  // The server's own scheduler (src/store/group-commit.ts) with a bare batch like pg-create.ts's: creations of one
+  // turn share a transaction; a batch the server refuses is retried creation by creation.
+  return createGroupCommit<Row, boolean>({
+    inFlight: IN_FLIGHT,
+    maxBatch: MAX_BATCH,
+    async commit(rows) {
+      try {
+        return (await together(rows)).map((value) => ({ ok: true, value }));
+      } catch (error) {
+        if (typeof (error as { severity?: unknown })?.severity !== 'string' || rows.length === 1) throw error;
+        return Promise.all(rows.map(alone));
+      }
+    },
+  });
 }
 
 const persist: Persist | undefined = mode === 'ceiling' ? undefined : mode === 'postgres' ? await postgresPersist() : await sqlitePersist();
