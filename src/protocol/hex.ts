@@ -24,8 +24,9 @@ const pureSha256: Sha256 = {
 };
 let current: Sha256 = pureSha256;
 
-// Inputs where a wrong implementation shows: empty, ASCII, multi-byte UTF-8, a lone surrogate (encoded as U+FFFD), bytes.
-const CHECKS: (string | Uint8Array)[] = ['', 'abc', 'é€😀', '\ud800x', Uint8Array.of(0, 1, 2, 255), 'a'.repeat(1000)];
+// Inputs where a wrong implementation shows: empty, ASCII, multi-byte UTF-8, a lone surrogate (encoded as U+FFFD),
+// bytes, a view into a larger buffer (only its own bytes count), a long string.
+const CHECKS: (string | Uint8Array)[] = ['', 'abc', 'é€😀', '\ud800x', Uint8Array.of(0, 1, 2, 255), Uint8Array.of(7, 1, 2, 3, 7).subarray(1, 4), 'a'.repeat(1000)];
 
 /**
  * Puts another SHA-256 behind every digest of the protocol code (as noble lets its own hashes be replaced):

@@ -46,6 +46,11 @@ describe('useSha256', () => {
     expect(c.calls).toBe(before + 1);
   });
 
+  it('refuses one that hashes the whole buffer behind a view instead of the view', () => {
+    const whole = (i: string | Uint8Array) => createHash('sha256').update(typeof i === 'string' ? i : new Uint8Array(i.buffer));
+    expect(() => useSha256({ bytes: (i) => whole(i).digest(), hex: (i) => whole(i).digest('hex') })).toThrow(/different SHA-256 digests/);
+  });
+
   it('refuses one whose bytes are not a Uint8Array, or whose hex is upper case', () => {
     const right = counting();
     const arrays = { hex: right.hex, bytes: (i: string | Uint8Array) => Array.from(right.bytes(i)) as unknown as Uint8Array };
