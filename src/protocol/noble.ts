@@ -1,12 +1,12 @@
-// The pure-JS backend: @noble/secp256k1 v3 with its hashes wired to @noble/hashes.
+// The pure-JS backend: @noble/secp256k1 v3 with its hashes wired to ours (hex.ts: @noble/hashes, or the runtime's).
 import * as secp from '@noble/secp256k1';
-import { hmac } from '@noble/hashes/hmac.js';
-import { sha256 } from '@noble/hashes/sha2.js';
 import type { CryptoBackend } from './backend.ts';
+import { hmacSha256, sha256Bytes } from './hex.ts';
 
-// noble v3 ships without hash functions for its sync API: wire them from @noble/hashes.
-secp.hashes.sha256 = sha256;
-secp.hashes.hmacSha256 = (key: Uint8Array, msg: Uint8Array) => hmac(sha256, key, msg);
+// noble v3 ships without hash functions for its sync API: wire them to the protocol's SHA-256, so that
+// useSha256 (hex.ts) speeds up noble's RFC 6979 nonces too.
+secp.hashes.sha256 = (msg: Uint8Array) => sha256Bytes(msg);
+secp.hashes.hmacSha256 = (key: Uint8Array, msg: Uint8Array) => hmacSha256(key, msg);
 
 export { secp };
 

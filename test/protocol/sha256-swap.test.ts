@@ -1,21 +1,24 @@
-// The SHA-256 behind the protocol's digests can be swapped for the runtime's (useSha256, useRuntimeSha256), only
-// for one that gives the same digests; the server's assembly swaps it in.
-import { createHash } from 'node:crypto';
+// The SHA-256 (and HMAC-SHA-256) behind the protocol's digests and noble's signing can be swapped for the runtime's
+// (useSha256, useRuntimeSha256), only for one that gives the same results; the server's assembly swaps it in.
+import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytesToHex, sha256Bytes, sha256Hex, useSha256, type Sha256 } from '../../src/protocol/hex.ts';
+import { bytesToHex, hmacSha256, sha256Bytes, sha256Hex, useSha256, type Sha256 } from '../../src/protocol/hex.ts';
 import { canonicalRequest } from '../../src/protocol/canonical.ts';
+import { nobleBackend } from '../../src/protocol/noble.ts';
 import { useRuntimeSha256 } from '../../src/crypto/sha256.ts';
 import { productionApp } from '../helpers/production-app.ts';
 
 const node = (x: string | Uint8Array) => createHash('sha256').update(x).digest('hex');
 const INPUTS: (string | Uint8Array)[] = ['', 'abc', 'Grüße ☕ 🍰', '\udfff', Uint8Array.of(9, 8, 7), 'z'.repeat(5000)];
 
-/** A correct SHA-256 that counts its calls. */
-function counting(): Sha256 & { calls: number } {
-  const c = {
+/** A correct SHA-256 on node:crypto that counts its calls; `over` replaces parts of it. */
+function counting(over: Partial<Sha256> = {}): Sha256 & { calls: number } {
+  const c: Sha256 & { calls: number } = {
     calls: 0,
-    bytes: (i: string | Uint8Array) => (c.calls++, Uint8Array.from(createHash('sha256').update(i).digest())),
-    hex: (i: string | Uint8Array) => (c.calls++, node(i)),
+    bytes: (i) => (c.calls++, Uint8Array.from(createHash('sha256').update(i).digest())),
+    hex: (i) => (c.calls++, node(i)),
+    hmac: (k, m) => (c.calls++, Uint8Array.from(createHmac('sha256', k).update(m).digest())),
+    ...over,
   };
   return c;
 }
@@ -33,14 +36,26 @@ describe('useSha256', () => {
     expect(c.calls - before).toBe(3);
   });
 
+  it("puts its HMAC under noble's signing (RFC 6979 nonces), with the same signatures", () => {
+    const key = new Uint8Array(32).fill(0x11);
+    const digest = sha256Bytes('order');
+    const pure = nobleBackend.sign(digest, key);
+    const c = counting();
+    useSha256(c);
+    const before = c.calls;
+    const swapped = nobleBackend.sign(digest, key);
+    expect(c.calls).toBeGreaterThan(before);
+    expect(bytesToHex(swapped.signature)).toBe(bytesToHex(pure.signature));
+    expect(swapped.recid).toBe(pure.recid);
+  });
+
   it('refuses one that encodes strings other than as UTF-8, and keeps the current one', () => {
     const c = counting();
     useSha256(c);
-    const latin1: Sha256 = {
-      bytes: (i) => createHash('sha256').update(typeof i === 'string' ? Buffer.from(i, 'latin1') : i).digest(),
-      hex: (i) => createHash('sha256').update(typeof i === 'string' ? Buffer.from(i, 'latin1') : i).digest('hex'),
-    };
-    expect(() => useSha256(latin1)).toThrow(/different SHA-256 digests; the current one is kept/);
+    const latin1 = (i: string | Uint8Array) => createHash('sha256').update(typeof i === 'string' ? Buffer.from(i, 'latin1') : i);
+    expect(() => useSha256(counting({ bytes: (i) => latin1(i).digest(), hex: (i) => latin1(i).digest('hex') }))).toThrow(
+      /different SHA-256 digests; the current one is kept/,
+    );
     const before = c.calls;
     expect(sha256Hex('é')).toBe(node('é'));
     expect(c.calls).toBe(before + 1);
@@ -48,14 +63,20 @@ describe('useSha256', () => {
 
   it('refuses one that hashes the whole buffer behind a view instead of the view', () => {
     const whole = (i: string | Uint8Array) => createHash('sha256').update(typeof i === 'string' ? i : new Uint8Array(i.buffer));
-    expect(() => useSha256({ bytes: (i) => whole(i).digest(), hex: (i) => whole(i).digest('hex') })).toThrow(/different SHA-256 digests/);
+    expect(() => useSha256(counting({ bytes: (i) => whole(i).digest(), hex: (i) => whole(i).digest('hex') }))).toThrow(/different SHA-256 digests/);
   });
 
   it('refuses one whose bytes are not a Uint8Array, or whose hex is upper case', () => {
     const right = counting();
-    const arrays = { hex: right.hex, bytes: (i: string | Uint8Array) => Array.from(right.bytes(i)) as unknown as Uint8Array };
-    expect(() => useSha256(arrays)).toThrow(/different SHA-256 digests/);
-    expect(() => useSha256({ bytes: right.bytes, hex: (i) => right.hex(i).toUpperCase() })).toThrow(/different SHA-256 digests/);
+    expect(() => useSha256(counting({ bytes: (i) => Array.from(right.bytes(i)) as unknown as Uint8Array<ArrayBuffer> }))).toThrow(/different SHA-256 digests/);
+    expect(() => useSha256(counting({ hex: (i) => right.hex(i).toUpperCase() }))).toThrow(/different SHA-256 digests/);
+  });
+
+  it('refuses a wrong HMAC: one that hashes key and message together, or ignores a long key beyond the block', () => {
+    const concat = (k: Uint8Array, m: Uint8Array) => createHash('sha256').update(k).update(m).digest();
+    expect(() => useSha256(counting({ hmac: concat }))).toThrow(/different HMAC-SHA-256 values; the current one is kept/);
+    const truncated = (k: Uint8Array, m: Uint8Array) => createHmac('sha256', k.subarray(0, 64)).update(m).digest();
+    expect(() => useSha256(counting({ hmac: truncated }))).toThrow(/different HMAC-SHA-256 values/);
   });
 
   it('without an argument, goes back to the pure one (plain Uint8Array results)', () => {
@@ -68,11 +89,20 @@ describe('useSha256', () => {
 });
 
 describe('useRuntimeSha256', () => {
-  it('gives the same digests as the pure one on every input', () => {
-    const pure = INPUTS.map((i) => [sha256Hex(i), bytesToHex(sha256Bytes(i))]);
+  it('gives the same digests, HMACs and noble signatures as the pure one', () => {
+    const key = Uint8Array.of(1, 2, 3);
+    const digest = sha256Bytes('x');
+    const run = () => ({
+      digests: INPUTS.map((i) => [sha256Hex(i), bytesToHex(sha256Bytes(i))]),
+      mac: bytesToHex(hmacSha256(key, digest)),
+      signature: bytesToHex(nobleBackend.sign(digest, new Uint8Array(32).fill(0x22)).signature),
+    });
+    const pure = run();
     useRuntimeSha256();
-    expect(INPUTS.map((i) => [sha256Hex(i), bytesToHex(sha256Bytes(i))])).toEqual(pure);
-    expect(pure.map(([h]) => h)).toEqual(INPUTS.map(node));
+    expect(Buffer.isBuffer(hmacSha256(key, digest))).toBe(true);
+    expect(run()).toEqual(pure);
+    expect(pure.digests.map(([h]) => h)).toEqual(INPUTS.map(node));
+    expect(pure.mac).toBe(createHmac('sha256', key).update(digest).digest('hex'));
   });
 
   it('is what the server assembly uses (node:crypto results are Buffers)', async () => {
