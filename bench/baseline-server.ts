@@ -1,11 +1,12 @@
 // The bare baselines for `npm run bench`: only the essential work of /orders/create, no framework extras.
 // BENCH_MODE=ceiling (c): HTTP + verify the caller's signature + parse + sign the order + sign the response, no database.
 // BENCH_MODE=sqlite (b): the same, plus nonce + order + outbox event inserted durably (synchronous=FULL) on the
-//   project's own tables (migrations/sqlite) with the server's time-ordered ids (src/orders/ids.ts), group-committed like the server: creations arriving in one
-//   event-loop turn share one transaction (a savepoint per item only when one fails), answered after the commit.
-// BENCH_MODE=postgres (b): the same inserts with postgres.js, group-committed like the server's store (creations of
-//   one turn share a transaction, one pipelined statement each, two batches in flight), on the project's tables
-//   (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
+//   project's own tables (migrations/sqlite) with the server's time-ordered ids (src/orders/ids.ts),
+//   group-committed like the server: creations arriving in one event-loop turn share one transaction (a savepoint
+//   per item only when one fails), answered after the commit.
+// BENCH_MODE=postgres (b): the same inserts with postgres.js, group-committed with the server's scheduler, batch
+//   retry and defaults (creations of one turn share a transaction, one pipelined statement each), on the
+//   project's tables (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
 // Runs under Node (@hono/node-server, better-sqlite3) and Bun (Bun.serve, bun:sqlite).
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { Hono } from 'hono';
 import type postgres from 'postgres';
 import { selectBackend } from '../src/crypto/select.ts';
 import { newId } from '../src/orders/ids.ts';
-import { createGroupCommit, type Outcome } from '../src/store/group-commit.ts';
+import { createGroupCommit } from '../src/store/group-commit.ts';
 import { useRuntimeSha256 } from '../src/crypto/sha256.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
@@ -142,11 +143,11 @@ async function postgresPersist(): Promise<Persist> {
   const admin = postgres(process.env.BENCH_PG_URL!, { max: 1, onnotice: () => {} });
   await admin.unsafe(`create schema if not exists "${schema}"`);
   await admin.end();
-  // The server's defaults: a pool of 10 (OC_DATABASE_POOL_SIZE), a quarter of it committing batches, 128 at most.
-  const sql = postgres(process.env.BENCH_PG_URL!, { max: 10, onnotice: () => {}, connection: { search_path: schema } });
+  // The server's defaults: its pool size (OC_DATABASE_POOL_SIZE), a quarter of it committing batches, MAX_BATCH at most.
+  const { DEFAULT_POOL_SIZE, groupCommitsInFlight } = await import('../src/store/pg-connect.ts');
+  const { MAX_BATCH, batchOrAlone } = await import('../src/store/pg-create.ts');
+  const sql = postgres(process.env.BENCH_PG_URL!, { max: DEFAULT_POOL_SIZE, onnotice: () => {}, connection: { search_path: schema } });
   if (process.env.BENCH_PG_MIGRATE !== '0') for (const s of migrations('pg')) await sql.unsafe(s);
-  const IN_FLIGHT = 2;
-  const MAX_BATCH = 128;
   // One statement per creation (nonce, order and event as data-modifying CTEs), pipelined in the batch's transaction.
   const one = (tx: postgres.TransactionSql, r: Row) => tx<{ ok: boolean }[]>`
     with n as (
@@ -164,25 +165,8 @@ async function postgresPersist(): Promise<Persist> {
     const res = await sql.begin((tx) => Promise.all(rows.map((r) => one(tx, r))));
     return res.map((x) => x[0]!.ok);
   };
-  const alone = (r: Row): Promise<Outcome<boolean>> =>
-    together([r]).then(
-      ([ok]) => ({ ok: true, value: ok! }),
-      (error: unknown) => ({ ok: false, error }),
-    );
-  // The server's own scheduler (src/store/group-commit.ts) with a bare batch like pg-create.ts's: creations of one
-  // turn share a transaction; a batch the server refuses is retried creation by creation.
-  return createGroupCommit<Row, boolean>({
-    inFlight: IN_FLIGHT,
-    maxBatch: MAX_BATCH,
-    async commit(rows) {
-      try {
-        return (await together(rows)).map((value) => ({ ok: true, value }));
-      } catch (error) {
-        if (typeof (error as { severity?: unknown })?.severity !== 'string' || rows.length === 1) throw error;
-        return Promise.all(rows.map(alone));
-      }
-    },
-  });
+  // The server's scheduler and batch retry (a batch the database refuses is retried creation by creation).
+  return createGroupCommit<Row, boolean>({ commit: batchOrAlone(together), inFlight: groupCommitsInFlight(DEFAULT_POOL_SIZE), maxBatch: MAX_BATCH });
 }
 
 const persist: Persist | undefined = mode === 'ceiling' ? undefined : mode === 'postgres' ? await postgresPersist() : await sqlitePersist();

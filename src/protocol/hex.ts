@@ -49,7 +49,8 @@ const HMAC_CHECKS: [Uint8Array, Uint8Array][] = [
 export function useSha256(next: Sha256 = pureSha256): void {
   for (const input of CHECKS) {
     const want = pureSha256.hex(input);
-    if (next.hex(input) !== want || !(next.bytes(input) instanceof Uint8Array) || bytesToHex(next.bytes(input)) !== want) {
+    const bytes = next.bytes(input);
+    if (next.hex(input) !== want || !(bytes instanceof Uint8Array) || bytesToHex(bytes) !== want) {
       throw new Error('useSha256: this implementation gives different SHA-256 digests; the current one is kept');
     }
   }

@@ -121,25 +121,32 @@ async function commitTogether(client: postgres.Sql, items: readonly Creation[]):
 /** A PostgreSQL server error (it has a severity): the transaction certainly did not commit. */
 const refusedByServer = (err: unknown) => typeof (err as { severity?: unknown } | null)?.severity === 'string';
 
+/** The most creations in one PostgreSQL batch. */
+export const MAX_BATCH = 128;
+
 /**
- * The group commit's batch on PostgreSQL. When the server refuses the shared transaction (one creation's
- * error aborts it, or a deadlock with another instance), nothing of it was written: each creation is then
- * retried alone in its own transaction, so one failure fails only itself and loses none of the others. A lost
- * connection leaves the commit's outcome unknown, so that error goes to every creation, as it would alone.
+ * A group commit's batch on PostgreSQL from `together` (all items in one transaction, one result each). When the
+ * server refuses the shared transaction (one item's error aborts it, or a deadlock with another instance),
+ * nothing of it was written: each item is then retried alone in its own transaction, so one failure fails only
+ * itself and loses none of the others. A lost connection leaves the commit's outcome unknown, so that error goes
+ * to every item, as it would alone.
  */
-export function pgCreateBatch(client: postgres.Sql) {
-  const alone = (c: Creation): Promise<Outcome<Created>> =>
-    commitTogether(client, [c]).then(
+export function batchOrAlone<I, R>(together: (items: readonly I[]) => Promise<R[]>) {
+  const alone = (item: I): Promise<Outcome<R>> =>
+    together([item]).then(
       ([value]) => ({ ok: true, value: value! }),
       (error: unknown) => ({ ok: false, error }),
     );
-  return async (items: readonly Creation[]): Promise<Outcome<Created>[]> => {
+  return async (items: readonly I[]): Promise<Outcome<R>[]> => {
     if (items.length === 1) return [await alone(items[0]!)];
     try {
-      return (await commitTogether(client, items)).map((value) => ({ ok: true, value }));
+      return (await together(items)).map((value) => ({ ok: true, value }));
     } catch (error) {
       if (!refusedByServer(error)) return items.map(() => ({ ok: false, error }));
       return Promise.all(items.map(alone));
     }
   };
 }
+
+/** The store's order-creation batch: every creation as one statement (createStatement), see batchOrAlone. */
+export const pgCreateBatch = (client: postgres.Sql) => batchOrAlone((items: readonly Creation[]) => commitTogether(client, items));

@@ -6,7 +6,7 @@ import type { ChargeRecord, DeliveryRecord, OrderRecord, ProofOutcome, ProofReco
 import type { ProofVerdict } from '../orders/types.ts';
 import { PAYMENT_OUTCOME_EVENTS } from '../orders/types.ts';
 import { createGroupCommit } from './group-commit.ts';
-import { pgCreateBatch, type Created, type Creation } from './pg-create.ts';
+import { MAX_BATCH, pgCreateBatch, type Created, type Creation } from './pg-create.ts';
 import { applyChange, eventOf, getChargeForOrder, getOrder, insertNonce, isUniqueViolation, orderFilters, proofRows, searchWhere, storable, writeOutbox, type Q } from './pg-queries.ts';
 import { proofSeen } from './proof-slot.ts';
 import { searchable } from './test-mark.ts';
@@ -23,7 +23,7 @@ export interface PgStoreOptions {
  * creations share one transaction and one durable COMMIT (group commit), each answered after it.
  */
 export function createPgStore(db: Q, client: postgres.Sql, close: () => Promise<void>, opts: PgStoreOptions = {}): Store {
-  const createInBatch = createGroupCommit<Creation, Created>({ commit: pgCreateBatch(client), inFlight: opts.inFlight ?? 1, maxBatch: 128 });
+  const createInBatch = createGroupCommit<Creation, Created>({ commit: pgCreateBatch(client), inFlight: opts.inFlight ?? 1, maxBatch: MAX_BATCH });
   return {
     dialect: 'postgres',
     async ping() {

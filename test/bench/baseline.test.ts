@@ -1,7 +1,7 @@
 // bench/baseline-server.ts as the bench runs it (a real process on 127.0.0.1): the lean pipelines (b) store each
 // signed creation once, durably, in the project's own tables, and refuse a replayed nonce; the ceiling (c) signs
 // without storing. What the bench compares against has to be right, or its ratios mean nothing.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { drive, prepareRequests } from '../../bench/driver.ts';
 import { nobleBackend } from '../../src/protocol/noble.ts';
 import { CALLER, CALLER_OCID } from '../helpers/harness.ts';
 import { dropSchema, freshSchema, PG_TEST_URL, pgAvailable, withSchemaSql } from '../helpers/pg-schema.ts';
-import { ROOT } from '../helpers/serve-process.ts';
+import { ROOT, startServerProcess } from '../helpers/serve-process.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oc-bench-baseline-'));
 const children: ChildProcess[] = [];
@@ -21,23 +21,14 @@ afterAll(() => {
 });
 
 async function startBaseline(env: Record<string, string>): Promise<number> {
-  const child = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/baseline-server.ts'], {
+  const running = await startServerProcess({
+    argv: [process.execPath, 'bin/run-ts.mjs', 'bench/baseline-server.ts'],
     cwd: ROOT,
-    env: { ...process.env, OC_CRYPTO: 'noble', OC_PRIVATE_KEY: '11'.repeat(32), BENCH_CALLER_PUBLIC_KEY: CALLER.pub, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { OC_CRYPTO: 'noble', OC_PRIVATE_KEY: '11'.repeat(32), BENCH_CALLER_PUBLIC_KEY: CALLER.pub, ...env },
+    ready: /baseline listening on (\d+)/,
   });
-  children.push(child);
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const seen = (d: Buffer) => {
-      out += d.toString();
-      const m = /baseline listening on (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    };
-    child.stdout!.on('data', seen);
-    child.stderr!.on('data', seen);
-    child.on('exit', (code) => reject(new Error(`baseline exited ${code}: ${out}`)));
-  });
+  children.push(running.child);
+  return running.port;
 }
 
 const requests = () => prepareRequests({ backend: nobleBackend, callerKey: CALLER.priv, callerOcid: CALLER_OCID, count: 60 });
