@@ -11,3 +11,9 @@ export interface CryptoBackend {
   /** The 65-byte uncompressed public key (04‖x‖y) of a valid private key. */
   publicKey(privateKey: Uint8Array): Uint8Array;
 }
+
+/** The same two operations answered later (a pool of crypto threads: src/crypto/pool.ts); same results. */
+export interface AsyncCryptoBackend {
+  sign(digest: Uint8Array, privateKey: Uint8Array): Promise<{ signature: Uint8Array; recid: number }>;
+  verify(signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): Promise<boolean>;
+}

@@ -1,7 +1,7 @@
 // Signature encoding and policy in one place (PROFILE §1, docs/architecture.md rule 10):
 // SHA-256 once over the UTF-8 canonical string, prehash done here, low-S RFC 6979, 130-hex r‖s‖v out,
 // 130 (v ∈ 0,1,27,28) or 128 hex in, high-S rejected, r and s in [1, n-1].
-import type { CryptoBackend } from './backend.ts';
+import type { AsyncCryptoBackend, CryptoBackend } from './backend.ts';
 import { bytesToHex, parseHex, sha256Bytes } from './hex.ts';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -40,13 +40,21 @@ export function normalizedSignature(input: unknown): string | undefined {
 
 /** Signs a 32-byte digest: 130-hex lowercase r‖s‖v with v = 27 + recid. */
 export function signDigest(backend: CryptoBackend, privateKey: Uint8Array, digest: Uint8Array): string {
-  const { signature, recid } = backend.sign(digest, privateKey);
+  return encodeSignature(backend.sign(digest, privateKey));
+}
+
+function encodeSignature({ signature, recid }: { signature: Uint8Array; recid: number }): string {
   return bytesToHex(signature) + (27 + recid).toString(16);
 }
 
 /** Signs a canonical string (SHA-256 of its UTF-8 bytes). */
 export function signCanonical(backend: CryptoBackend, privateKey: Uint8Array, canonical: string): string {
   return signDigest(backend, privateKey, sha256Bytes(canonical));
+}
+
+/** signCanonical through an asynchronous backend (the hot path's crypto threads): the same text. */
+export async function signCanonicalAsync(backend: AsyncCryptoBackend, privateKey: Uint8Array, canonical: string): Promise<string> {
+  return encodeSignature(await backend.sign(sha256Bytes(canonical), privateKey));
 }
 
 export type VerifyResult = { valid: true } | { valid: false; reason: string };
@@ -60,10 +68,10 @@ export function verifyDigest(
 ): VerifyResult {
   const parsed = parseSignature(signature);
   if (!parsed.ok) return { valid: false, reason: parsed.reason };
-  return backend.verify(parsed.rs, digest, publicKey)
-    ? { valid: true }
-    : { valid: false, reason: 'signature does not match the key and message' };
+  return verdict(backend.verify(parsed.rs, digest, publicKey));
 }
+
+const verdict = (ok: boolean): VerifyResult => (ok ? { valid: true } : { valid: false, reason: 'signature does not match the key and message' });
 
 /** Verifies a signature over a canonical string. */
 export function verifyCanonical(
@@ -73,4 +81,16 @@ export function verifyCanonical(
   signature: unknown,
 ): VerifyResult {
   return verifyDigest(backend, publicKey, sha256Bytes(canonical), signature);
+}
+
+/** verifyCanonical through an asynchronous backend (the hot path's crypto threads): the same verdicts. */
+export async function verifyCanonicalAsync(
+  backend: AsyncCryptoBackend,
+  publicKey: Uint8Array,
+  canonical: string,
+  signature: unknown,
+): Promise<VerifyResult> {
+  const parsed = parseSignature(signature);
+  if (!parsed.ok) return { valid: false, reason: parsed.reason };
+  return verdict(await backend.verify(parsed.rs, sha256Bytes(canonical), publicKey));
 }
