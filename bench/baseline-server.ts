@@ -7,6 +7,7 @@
 // BENCH_MODE=postgres (b): the same inserts with postgres.js, group-committed with the server's scheduler, batch
 //   retry and defaults (creations of one turn share a transaction, one pipelined statement each), on the
 //   project's tables (migrations/pg) in the schema BENCH_PG_SCHEMA of BENCH_PG_URL.
+// Signs and verifies on crypto threads like the server (src/crypto/pool.ts, OC_CRYPTO_THREADS, auto by default).
 // Runs under Node (@hono/node-server, better-sqlite3) and Bun (Bun.serve, bun:sqlite).
 import { createHash, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ import { createGroupCommit } from '../src/store/group-commit.ts';
 import { useRuntimeSha256 } from '../src/crypto/sha256.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
-import { signCanonical, verifyCanonical } from '../src/protocol/signature.ts';
+import { signCanonicalAsync, verifyCanonicalAsync } from '../src/protocol/signature.ts';
+import { autoCryptoThreads, createCryptoPool } from '../src/crypto/pool.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.env.BENCH_MODE ?? 'sqlite';
@@ -27,6 +29,9 @@ useRuntimeSha256(); // as the server does (src/deps.ts)
 const { backend } = selectBackend((process.env.OC_CRYPTO as 'noble' | 'native') ?? 'auto');
 const merchantKey = (parsePrivateKey(process.env.OC_PRIVATE_KEY!) as { ok: true; key: Uint8Array }).key;
 const callerKey = (parsePublicKey(process.env.BENCH_CALLER_PUBLIC_KEY!) as { ok: true; key: Uint8Array }).key;
+// Signing and verifying on the server's crypto threads, as many as the server would run (OC_CRYPTO_THREADS).
+const threadsSetting = process.env.OC_CRYPTO_THREADS ?? 'auto';
+const crypto = createCryptoPool({ backend, threads: threadsSetting === 'auto' ? autoCryptoThreads(backend.name) : Number(threadsSetting) });
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
 
 const migrations = (dialect: 'sqlite' | 'pg') => {
@@ -172,9 +177,9 @@ async function postgresPersist(): Promise<Persist> {
 const persist: Persist | undefined = mode === 'ceiling' ? undefined : mode === 'postgres' ? await postgresPersist() : await sqlitePersist();
 const PATH = '/opencharge/orders/create';
 // Every answer is signed, as the protocol requires of the server (PROFILE §2): part of the essential work.
-const json = (body: string, status = 200) => {
+const json = async (body: string, status = 200) => {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = signCanonical(backend, merchantKey, canonicalResponse({ ocid: '500', timestamp, status, body }));
+  const signature = await signCanonicalAsync(crypto, merchantKey, canonicalResponse({ ocid: '500', timestamp, status, body }));
   return new Response(body, { status, headers: { 'content-type': 'application/json', 'x-oc-id': '500', 'x-oc-timestamp': timestamp, 'x-oc-signature': signature } });
 };
 
@@ -185,11 +190,11 @@ app.post(PATH, async (c) => {
   const timestamp = c.req.header('x-oc-timestamp')!;
   const nonce = c.req.header('x-oc-nonce')!;
   const canonical = canonicalRequest({ ocid, timestamp, nonce, method: 'POST', path: PATH, body: raw });
-  if (!verifyCanonical(backend, callerKey, canonical, c.req.header('x-oc-signature')).valid) return json('{"error":{"code":"INVALID_SIGNATURE"}}', 401);
+  if (!(await verifyCanonicalAsync(crypto, callerKey, canonical, c.req.header('x-oc-signature'))).valid) return json('{"error":{"code":"INVALID_SIGNATURE"}}', 401);
   const req = JSON.parse(new TextDecoder().decode(raw)) as { amount: string; currency: string };
   const now = Math.floor(Date.now() / 1000);
   const order = { id: newId('ord', now * 1000, randomBytes), ocid: 500, amount: req.amount, currency: req.currency, createdAt: now, expiresAt: now + 3600, accepts: [100] };
-  const signature = signCanonical(backend, merchantKey, canonicalOrder(order));
+  const signature = await signCanonicalAsync(crypto, merchantKey, canonicalOrder(order));
   const orderJson = JSON.stringify(order);
   const urls = { order: [`https://pay.bench.example/opencharge/orders/${order.id}`] };
   const body = `{"order":${orderJson},"signature":"${signature}","urls":${JSON.stringify(urls)}}`;

@@ -9,6 +9,7 @@
 // and prints req/s, p50/p99, server CPU per request, then the medians over rounds and a/b, a/c.
 // Options (`npm run bench -- --help` lists them): --runtime node|bun, --db sqlite|postgres, --instances N (N processes of each of a, b, c on one database,
 // connections split between them), --rounds N (3), --requests N, --connections N (32), --crypto native|noble,
+// --crypto-threads auto|N (OC_CRYPTO_THREADS of every server and baseline, so all sign and verify alike),
 // --profile (the real server once under `node --cpu-prof`, or `bun --cpu-prof` with --runtime bun: self time by module group and the top functions of the
 // timed run; --top N functions, --profile-out FILE keeps the .cpuprofile); --compare DIR adds (o), the server of another
 // checkout of this project (before/after a change), alternating with (a); --skip bc leaves (b) and (c) out.
@@ -34,6 +35,7 @@ const USAGE = `usage: npm run bench -- [options]
   --requests N             requests per timed run (12000 native, 2500 noble)
   --connections N          keep-alive connections of the driver (32)
   --crypto native|noble    only this secp256k1 backend (both that load)
+  --crypto-threads auto|N  OC_CRYPTO_THREADS of every server and baseline (auto)
   --compare DIR            adds (o), the server of another checkout, alternating with (a)
   --skip bc                leaves (b) and (c) out
   --profile                the real server once under --cpu-prof: self time by module group
@@ -50,7 +52,7 @@ try {
   parsed = parseArgs({
     args: process.argv.slice(2),
     options: {
-      ...Object.fromEntries(['connections', 'crypto', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
+      ...Object.fromEntries(['connections', 'crypto', 'crypto-threads', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
       profile: { type: 'boolean' as const },
       help: { type: 'boolean' as const },
     },
@@ -74,6 +76,9 @@ const positive = (name: string, fallback: number) => {
 const connections = positive('connections', 32);
 const only = flags.crypto;
 if (only !== undefined && only !== 'native' && only !== 'noble') usageError(`--crypto must be native or noble, not '${only}'`);
+// Unset unless asked for, so that --compare can run a checkout older than the setting (it refuses unknown OC_* names).
+const cryptoThreads = flags['crypto-threads'];
+if (cryptoThreads !== undefined && cryptoThreads !== 'auto' && !/^\d{1,2}$/.test(cryptoThreads)) usageError(`--crypto-threads must be auto or a number from 0 to 16, not '${cryptoThreads}'`);
 const runtime = flags.runtime ?? 'node';
 const db = flags.db ?? 'sqlite';
 const instances = positive('instances', 1);
@@ -206,7 +211,7 @@ function setup(backend: CryptoBackend) {
   const callerPub = publicKeyHex(backend.publicKey((parsePrivateKey(CALLER_PRIV) as { ok: true; key: Uint8Array }).key));
   writeFileSync(peers, JSON.stringify([{ ocid: 200, publicKey: callerPub }]));
   // One caller from one address at full speed: the rate limits are off, or the bench would measure 429s.
-  const env: Record<string, string> = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.bench.example', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0' };
+  const env: Record<string, string> = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.bench.example', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0', ...(cryptoThreads === undefined ? {} : { OC_CRYPTO_THREADS: cryptoThreads }) };
   return { dir, env, callerPub };
 }
 
@@ -229,7 +234,7 @@ async function benchBackend(backend: CryptoBackend) {
   const { dir, env, callerPub } = setup(backend);
   const engine = db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL';
   const plural = instances > 1 ? `, ${instances} instances` : '';
-  console.log(`\n== crypto backend: ${backend.name} (${runtime}, ${engine}${plural}; ${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
+  console.log(`\n== crypto backend: ${backend.name}, OC_CRYPTO_THREADS=${cryptoThreads ?? 'auto'} (${runtime}, ${engine}${plural}; ${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
   const all: Record<'a' | 'b' | 'c' | 'o', Figures[]> = { a: [], b: [], c: [], o: [] };
   const compare = flags.compare ? resolve(flags.compare) : undefined;
   for (let round = 1; round <= rounds; round++) {

@@ -37,6 +37,10 @@ export const schema = z.object({
   OC_NAME: z.string().min(1).default('Opencharge merchant'),
   OC_CONTACT: z.string().min(1).optional(),
   OC_CRYPTO: z.enum(['auto', 'noble', 'native']).default('auto'),
+  OC_CRYPTO_THREADS: z
+    .string()
+    .refine((v) => v === 'auto' || (/^\d{1,2}$/.test(v) && Number(v) <= 16), 'must be auto, or a number of crypto threads from 0 (all signing on the event loop) to 16')
+    .default('auto'),
   OC_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   OC_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   OC_REGISTRY_URL: z.string().includes('{ocid}', { message: 'must contain {ocid}' }).optional(),

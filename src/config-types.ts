@@ -45,6 +45,8 @@ export interface Config {
   name: string;
   contact?: string;
   crypto: 'auto' | 'noble' | 'native';
+  /** Threads that sign and verify for the hot path (OC_CRYPTO_THREADS); auto: one per core (≤ 8) with noble, none with native. */
+  cryptoThreads: 'auto' | number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** json: pino lines for log shippers; pretty: pino-pretty for a developer's terminal. */
   logFormat: 'json' | 'pretty';

@@ -83,6 +83,7 @@ export function loadConfig(env: Env, layers: ConfigLayers = {}): Config {
     name: s.OC_NAME,
     contact: s.OC_CONTACT,
     crypto: s.OC_CRYPTO,
+    cryptoThreads: s.OC_CRYPTO_THREADS === 'auto' ? 'auto' : Number(s.OC_CRYPTO_THREADS),
     logLevel: s.OC_LOG_LEVEL,
     logFormat: s.OC_LOG_FORMAT,
     registryUrl: s.OC_REGISTRY_URL,

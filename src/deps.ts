@@ -5,6 +5,7 @@ import type { OrderDeps } from './orders/deps.ts';
 import type { Store } from './store/types.ts';
 import { selectBackend } from './crypto/select.ts';
 import { useRuntimeSha256 } from './crypto/sha256.ts';
+import { autoCryptoThreads, createCryptoPool, inThreadPool } from './crypto/pool.ts';
 import { resolveIdentity, type Identity } from './identity.ts';
 import { createPeerResolver, loadPeersFile, type PeerResolverOptions } from './peers/index.ts';
 import type { CryptoBackend } from './protocol/backend.ts';
@@ -56,10 +57,14 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
   const inventory = config.inventoryFile ? loadInventoryFile(resolve(fx.cwd, config.inventoryFile), identity.ocid) : undefined;
   const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });
   const gateways = enabledGateways(config.gatewayEnv, { fetch: fx.fetch, now: fx.now, randomBytes: fx.randomBytes, log: fx.log, signer });
+  // An injected backend (a test's) cannot be loaded by name in a thread: it runs in this one.
+  const threads = config.cryptoThreads === 'auto' ? autoCryptoThreads(backend.name) : config.cryptoThreads;
+  const cryptoPool = fx.backend ? inThreadPool(fx.backend) : createCryptoPool({ backend, threads, log: fx.log });
   const deps: OrderDeps = {
     config,
     store,
     backend,
+    cryptoPool,
     merchant: { ocid: identity.ocid, privateKey: identity.privateKey, publicKeyHex: identity.publicKeyHex, accepts: identity.accepts },
     resolver,
     issuers: createIssuerVerifier({ resolver, signer, backend, log: fx.log, allowHttp: config.allowHttpPeers, timeoutMs: fx.verifyTimeoutMs, resolveHost: fx.resolver?.resolveHost }),

@@ -141,6 +141,7 @@ export async function createMerchant(options: MerchantOptions = {}): Promise<Mer
       });
       if (listener.port !== port && loaded.publicUrlSource !== 'OC_PUBLIC_URL') {
         await current.scheduler.stop();
+        await current.deps.cryptoPool.close();
         current = build(boundConfig(loaded, listener.port));
         startTasks();
       }
@@ -152,6 +153,7 @@ export async function createMerchant(options: MerchantOptions = {}): Promise<Mer
       stopping ??= (async () => {
         await listener?.close();
         await current.scheduler.stop();
+        await current.deps.cryptoPool.close();
         await current.deps.limits.close();
         if (ownStore) await store.close();
       })();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { canonicalOrder, canonicalSorted } from '../protocol/canonical.ts';
 import { AMOUNT_RE, formatAmount, fractionDigits, parseAmount } from '../protocol/amount.ts';
 import { sha256Hex } from '../protocol/hex.ts';
-import { signCanonical } from '../protocol/signature.ts';
+import { signCanonicalAsync } from '../protocol/signature.ts';
 import type { OrderRecord, Store } from '../store/types.ts';
 import { fail, ok, type Result } from './result.ts';
 import { newId } from './ids.ts';
@@ -181,7 +181,7 @@ async function create(deps: OrderDeps, input: CreateOrderInput, nonce: NonceGuar
   order.createdAt = createdAt;
   order.expiresAt = expiresAt;
   order.accepts = deps.merchant.accepts;
-  const signature = signCanonical(deps.backend, deps.merchant.privateKey, canonicalOrder(order));
+  const signature = await signCanonicalAsync(deps.cryptoPool, deps.merchant.privateKey, canonicalOrder(order));
   const urls: SignedOrderResponse['urls'] = { order: [`${deps.config.publicBaseUrl}/orders/${encodeURIComponent(id)}`] };
   if (deps.config.completedUrl) urls.completed = deps.config.completedUrl;
   if (deps.config.cancelledUrl) urls.cancelled = deps.config.cancelledUrl;

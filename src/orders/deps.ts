@@ -10,6 +10,7 @@ import type { Gateway, GatewayId } from '../gateways/types.ts';
 import type { RateLimits } from '../rate-limit/limits.ts';
 import type { IssuerVerifier } from '../client/verify-txid.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { CryptoPool } from '../crypto/pool.ts';
 import { newId } from './ids.ts';
 
 export interface Merchant {
@@ -24,6 +25,8 @@ export interface OrderDeps {
   config: Config;
   store: Store;
   backend: CryptoBackend;
+  /** The hot path's signing and verification (signed requests, new orders, signed answers): crypto threads or `backend`. */
+  cryptoPool: CryptoPool;
   merchant: Merchant;
   resolver: KeyResolver;
   /** Asks an issuer about one transfer (GET /verify/{txid}): relayed form-A proofs, missed payments. */

@@ -109,7 +109,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
   for (const line of bannerLines(config)) print(line);
   print(`  OCID             ${identity.ocid}`);
   print(`  public key       ${identity.publicKeyHex}`);
-  print(`  crypto backend   ${backendNote}`);
+  print(`  crypto backend   ${backendNote}; ${threadsNote(config, deps.cryptoPool.threads)}`);
   print(`  database         ${store.dialect} ${maskDbUrl(config.databaseUrl)}`);
   print(`  rate limits      ${describeLimits(config, store.dialect)}`);
   print(`  gateways         ${[...deps.gateways.keys()].join(', ') || 'none enabled'}`);
@@ -124,6 +124,7 @@ export async function startRuntime(o: StartOptions & RuntimeParts): Promise<Runn
       closing ??= (async () => {
         await listener.close();
         await scheduler.stop();
+        await deps.cryptoPool.close();
         await deps.limits.close();
         await store.close();
       })();
@@ -158,4 +159,10 @@ export function waitForStopSignal(print: (line: string) => void): Promise<string
     process.once('SIGTERM', onTerm);
     process.once('SIGINT', onInt);
   });
+}
+
+/** How many crypto threads sign and verify for the hot path, and which setting said so. */
+function threadsNote(config: Config, threads: number): string {
+  const where = threads === 0 ? 'signing on the event loop' : `${threads} crypto thread${threads === 1 ? '' : 's'}`;
+  return `${where} (OC_CRYPTO_THREADS=${config.cryptoThreads})`;
 }

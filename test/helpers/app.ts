@@ -92,6 +92,7 @@ export async function buildTestServer(o: TestServerOptions): Promise<TestServer>
     },
     async close() {
       await server.scheduler.stop();
+      await server.deps.cryptoPool.close();
       await server.deps.limits.close();
       await store.close();
       if (!o.dir) rmSync(dir, { recursive: true, force: true });

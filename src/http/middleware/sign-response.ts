@@ -1,7 +1,7 @@
 // Signs every response of a signed endpoint, errors included (PROFILE §2 last line; opencharge.md §3.7).
 import type { MiddlewareHandler } from 'hono';
 import { canonicalResponse } from '../../protocol/canonical.ts';
-import { signCanonical } from '../../protocol/signature.ts';
+import { signCanonicalAsync } from '../../protocol/signature.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
 import { JSON_BODIES } from '../errors.ts';
 
@@ -14,7 +14,7 @@ export function signResponses(deps: OrderDeps): MiddlewareHandler {
     // Our own JSON responses carry their text; anything else (a framework answer) is read back.
     const body: string | Uint8Array = known ?? new Uint8Array(await res.arrayBuffer());
     const timestamp = String(deps.now());
-    const signature = signCanonical(deps.backend, deps.merchant.privateKey, canonicalResponse({ ocid, timestamp, status: res.status, body }));
+    const signature = await signCanonicalAsync(deps.cryptoPool, deps.merchant.privateKey, canonicalResponse({ ocid, timestamp, status: res.status, body }));
     if (known !== undefined) {
       // Our own response, unread: its headers take the signature in place. Assigning a new c.res would make hono
       // read the old one's body (on Node, a full web Response and a streamed write instead of the adapter's

@@ -2,7 +2,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { parseAuthHeaders, isFresh } from '../../protocol/headers.ts';
 import { canonicalRequest, canonicalRequestView } from '../../protocol/canonical.ts';
-import { verifyCanonical } from '../../protocol/signature.ts';
+import { verifyCanonicalAsync } from '../../protocol/signature.ts';
 import { errorResponse } from '../errors.ts';
 import type { AppEnv } from '../context.ts';
 import type { OrderDeps } from '../../orders/deps.ts';
@@ -47,13 +47,13 @@ export function requireSignature(deps: OrderDeps, opts: SignatureOptions = {}): 
     const rawBody = new Uint8Array(await c.req.arrayBuffer());
     const parts = { ocid: headers.ocid, timestamp: headers.timestamp, nonce: headers.nonce, method: c.req.method, path: requestTarget(c.req.raw, c.env), body: rawBody };
     const canonical = canonicalRequest(parts);
-    let verdict = verifyCanonical(deps.backend, key.key, canonical, headers.signature);
+    let verdict = await verifyCanonicalAsync(deps.cryptoPool, key.key, canonical, headers.signature);
     if (!verdict.valid && key.cached) {
       // Keys rotate: refetch once before failing (PROFILE §2 step 4).
       const fresh = await deps.resolver.resolve(headers.ocidNumber, { refresh: true });
       if (fresh.ok && fresh.hex !== key.hex) {
         key = fresh;
-        verdict = verifyCanonical(deps.backend, fresh.key, canonical, headers.signature);
+        verdict = await verifyCanonicalAsync(deps.cryptoPool, fresh.key, canonical, headers.signature);
       }
     }
     // The canonical request we verified against, so the caller can diff it with its own build (like SigV4's SignatureDoesNotMatch):
