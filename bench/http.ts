@@ -78,7 +78,7 @@ const only = flags.crypto;
 if (only !== undefined && only !== 'native' && only !== 'noble') usageError(`--crypto must be native or noble, not '${only}'`);
 // Unset unless asked for, so that --compare can run a checkout older than the setting (it refuses unknown OC_* names).
 const cryptoThreads = flags['crypto-threads'];
-if (cryptoThreads !== undefined && cryptoThreads !== 'auto' && !/^\d{1,2}$/.test(cryptoThreads)) usageError(`--crypto-threads must be auto or a number from 0 to 16, not '${cryptoThreads}'`);
+if (cryptoThreads !== undefined && cryptoThreads !== 'auto' && !(/^\d{1,2}$/.test(cryptoThreads) && Number(cryptoThreads) <= 16)) usageError(`--crypto-threads must be auto or a number from 0 to 16, not '${cryptoThreads}'`);
 const runtime = flags.runtime ?? 'node';
 const db = flags.db ?? 'sqlite';
 const instances = positive('instances', 1);
