@@ -37,6 +37,18 @@ export function packBatch(jobs: readonly Job[]): Uint8Array {
   return out;
 }
 
+/**
+ * A verification is attacker input: whatever a backend does with it (false, or a throw), the answer is a verdict for
+ * that record alone, never an error that would fail the other callers' records of the batch.
+ */
+function verdict(backend: CryptoBackend, signature: Uint8Array, digest: Uint8Array, publicKey: Uint8Array): number {
+  try {
+    return backend.verify(signature, digest, publicKey) ? 1 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Runs a packed batch with `backend`: RESULT bytes per record. A record that does not parse ends the batch with an error. */
 export function runBatch(backend: CryptoBackend, batch: Uint8Array): Uint8Array {
   let n = 0;
@@ -52,7 +64,7 @@ export function runBatch(backend: CryptoBackend, batch: Uint8Array): Uint8Array 
       out[i * RESULT + 64] = recid;
       at += SIGN_SIZE;
     } else if (kind === VERIFY) {
-      out[i * RESULT] = backend.verify(batch.subarray(at + 33, at + 97), digest, batch.subarray(at + 97, at + 162)) ? 1 : 0;
+      out[i * RESULT] = verdict(backend, batch.subarray(at + 33, at + 97), digest, batch.subarray(at + 97, at + 162));
       at += VERIFY_SIZE;
     } else {
       throw new Error(`crypto batch: unknown record kind ${kind} at byte ${at}`);

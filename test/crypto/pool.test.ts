@@ -173,6 +173,31 @@ describe('the batch format', () => {
     expect([out[65], out[130]]).toEqual([1, 0]);
   });
 
+  it("answers a verification the backend throws on as false, and the batch's other records as usual", () => {
+    const key = bytes(32);
+    const d = bytes(32);
+    const sig = nobleBackend.sign(d, key);
+    const pub = nobleBackend.publicKey(key);
+    const poison = bytes(64);
+    const throwing = {
+      ...nobleBackend,
+      verify: (s: Uint8Array, dg: Uint8Array, p: Uint8Array) => {
+        if (Buffer.from(s).equals(Buffer.from(poison))) throw new Error('backend bug');
+        return nobleBackend.verify(s, dg, p);
+      },
+    };
+    const out = runBatch(
+      throwing,
+      packBatch([
+        { kind: VERIFY, digest: d, signature: poison, publicKey: pub },
+        { kind: VERIFY, digest: d, signature: sig.signature, publicKey: pub },
+        { kind: SIGN, digest: d, key },
+      ]),
+    );
+    expect([out[0], out[65]]).toEqual([0, 1]);
+    expect(Buffer.from(out.subarray(130, 194))).toEqual(Buffer.from(sig.signature));
+  });
+
   it('refuses an unknown record kind and a cut-off record', () => {
     const batch = packBatch([{ kind: SIGN, digest: bytes(32), key: bytes(32) }]);
     const bad = batch.slice();
