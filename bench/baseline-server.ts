@@ -32,7 +32,7 @@ const merchantKey = (parsePrivateKey(process.env.OC_PRIVATE_KEY!) as { ok: true;
 const callerKey = (parsePublicKey(process.env.BENCH_CALLER_PUBLIC_KEY!) as { ok: true; key: Uint8Array }).key;
 // Signing and verifying on the server's crypto threads, as many as the server would run (OC_CRYPTO_THREADS).
 const threadsSetting = process.env.OC_CRYPTO_THREADS ?? 'auto';
-const crypto = createCryptoPool({ backend, threads: threadsSetting === 'auto' ? autoCryptoThreads(backend.name) : Number(threadsSetting) });
+const cryptoPool = createCryptoPool({ backend, threads: threadsSetting === 'auto' ? autoCryptoThreads(backend.name) : Number(threadsSetting) });
 // The server's random source for ids (one system call per 4 KiB, not one per id: 17 µs a call in a profile here).
 const randomBytes = pooledRandomBytes();
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';
@@ -182,7 +182,7 @@ const PATH = '/opencharge/orders/create';
 // Every answer is signed, as the protocol requires of the server (PROFILE §2): part of the essential work.
 const json = async (body: string, status = 200) => {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const signature = await signCanonicalAsync(crypto, merchantKey, canonicalResponse({ ocid: '500', timestamp, status, body }));
+  const signature = await signCanonicalAsync(cryptoPool, merchantKey, canonicalResponse({ ocid: '500', timestamp, status, body }));
   return new Response(body, { status, headers: { 'content-type': 'application/json', 'x-oc-id': '500', 'x-oc-timestamp': timestamp, 'x-oc-signature': signature } });
 };
 
@@ -193,11 +193,11 @@ app.post(PATH, async (c) => {
   const timestamp = c.req.header('x-oc-timestamp')!;
   const nonce = c.req.header('x-oc-nonce')!;
   const canonical = canonicalRequest({ ocid, timestamp, nonce, method: 'POST', path: PATH, body: raw });
-  if (!(await verifyCanonicalAsync(crypto, callerKey, canonical, c.req.header('x-oc-signature'))).valid) return json('{"error":{"code":"INVALID_SIGNATURE"}}', 401);
+  if (!(await verifyCanonicalAsync(cryptoPool, callerKey, canonical, c.req.header('x-oc-signature'))).valid) return json('{"error":{"code":"INVALID_SIGNATURE"}}', 401);
   const req = JSON.parse(new TextDecoder().decode(raw)) as { amount: string; currency: string };
   const now = Math.floor(Date.now() / 1000);
   const order = { id: newId('ord', now * 1000, randomBytes), ocid: 500, amount: req.amount, currency: req.currency, createdAt: now, expiresAt: now + 3600, accepts: [100] };
-  const signature = await signCanonicalAsync(crypto, merchantKey, canonicalOrder(order));
+  const signature = await signCanonicalAsync(cryptoPool, merchantKey, canonicalOrder(order));
   const orderJson = JSON.stringify(order);
   const urls = { order: [`https://pay.bench.example/opencharge/orders/${order.id}`] };
   const body = `{"order":${orderJson},"signature":"${signature}","urls":${JSON.stringify(urls)}}`;

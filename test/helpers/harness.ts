@@ -76,7 +76,7 @@ export async function makeHarness(o: HarnessOptions = {}): Promise<Harness> {
       OC_CANCELLED_URL: 'https://shop.example/cancelled',
       OC_ENV: 'test',
       OC_CRYPTO: 'noble',
-      // On the event loop: a crypto thread per harness would start tsx in each (test/crypto/pool*.test.ts cover the threads).
+      // On the event loop: a crypto thread per harness would start tsx in each (test/crypto/ and test/e2e/crypto-threads-process.test.ts cover the threads).
       OC_CRYPTO_THREADS: '0',
       OC_ALLOW_HTTP_PEERS: '1',
       ...o.env,
