@@ -2,7 +2,8 @@
 # `npm run test:pack`: the package as a user gets it. Packs the project (npm pack, which builds dist/), installs the
 # tarball into an empty folder with npm install (from the local npm cache when it can), and there, without tsx:
 #   1. `npx opencharge-merchant --help`, then `serve` answering /healthz;
-#   2. a plain .mjs imports opencharge-merchant/client, creates a signed order on that server, verifies it
+#   2. a plain .mjs imports opencharge-merchant/client, creates a signed order on that server (its signing and
+#      verifying on a crypto thread: OC_CRYPTO_THREADS=1, no fallback in its log), verifies it
 #      (the client checks every signature; the .mjs checks the order again with opencharge-merchant/protocol), pays it;
 #   3. another .mjs mounts createMerchant().app under a Hono app and serves an order.
 set -euo pipefail
@@ -47,7 +48,7 @@ PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{
 MOUNT_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 step "npx opencharge-merchant serve on port $PORT"
 set -m # job control: the background job gets its own process group, so cleanup can stop all of it
-env -u NODE_OPTIONS OC_PORT="$PORT" OC_LOG_LEVEL=warn npx --no-install opencharge-merchant serve >"$WORK/serve.log" 2>&1 &
+env -u NODE_OPTIONS OC_PORT="$PORT" OC_LOG_LEVEL=warn OC_CRYPTO_THREADS=1 npx --no-install opencharge-merchant serve >"$WORK/serve.log" 2>&1 &
 SERVER_PID=$!
 set +m
 for _ in $(seq 1 150); do
@@ -82,6 +83,9 @@ console.log(`client: order ${order.id} signed, verified and paid`);
 JS
 step "client.mjs: opencharge-merchant/client creates, verifies and pays an order"
 PORT="$PORT" node client.mjs || fail "client.mjs"
+# The installed server signed and verified on its crypto thread (dist/crypto/pool-worker.js from the tarball), none fell back.
+grep -q '1 crypto thread (OC_CRYPTO_THREADS=1)' "$WORK/serve.log" || fail "the banner does not name the crypto thread"
+grep -q 'crypto thread could not start\|crypto thread stopped' "$WORK/serve.log" && fail "the crypto thread fell back to the event loop"
 
 cat > mount.mjs <<'JS'
 // A shop's own Hono app with the merchant mounted under /opencharge.
