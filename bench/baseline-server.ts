@@ -22,7 +22,7 @@ import { useRuntimeSha256 } from '../src/crypto/sha256.ts';
 import { canonicalOrder, canonicalRequest, canonicalResponse } from '../src/protocol/canonical.ts';
 import { parsePrivateKey, parsePublicKey } from '../src/protocol/keys.ts';
 import { signCanonicalAsync, verifyCanonicalAsync } from '../src/protocol/signature.ts';
-import { autoCryptoThreads, createCryptoPool } from '../src/crypto/pool.ts';
+import { createCryptoPool, cryptoThreadsFor } from '../src/crypto/pool.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const mode = process.env.BENCH_MODE ?? 'sqlite';
@@ -32,7 +32,7 @@ const merchantKey = (parsePrivateKey(process.env.OC_PRIVATE_KEY!) as { ok: true;
 const callerKey = (parsePublicKey(process.env.BENCH_CALLER_PUBLIC_KEY!) as { ok: true; key: Uint8Array }).key;
 // Signing and verifying on the server's crypto threads, as many as the server would run (OC_CRYPTO_THREADS).
 const threadsSetting = process.env.OC_CRYPTO_THREADS ?? 'auto';
-const cryptoPool = createCryptoPool({ backend, threads: threadsSetting === 'auto' ? autoCryptoThreads(backend.name) : Number(threadsSetting) });
+const cryptoPool = createCryptoPool({ backend, threads: cryptoThreadsFor(threadsSetting === 'auto' ? 'auto' : Number(threadsSetting), backend.name) });
 // The server's random source for ids (one system call per 4 KiB, not one per id: 17 µs a call in a profile here).
 const randomBytes = pooledRandomBytes();
 const isBun = typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined';

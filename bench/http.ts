@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { availableBackends } from '../src/crypto/select.ts';
+import { schema } from '../src/config-schema.ts';
 import type { CryptoBackend } from '../src/protocol/backend.ts';
 import { parsePrivateKey, publicKeyHex } from '../src/protocol/keys.ts';
 import { drive, prepareRequests, type DriveResult } from './driver.ts';
@@ -78,7 +79,7 @@ const only = flags.crypto;
 if (only !== undefined && only !== 'native' && only !== 'noble') usageError(`--crypto must be native or noble, not '${only}'`);
 // Unset unless asked for, so that --compare can run a checkout older than the setting (it refuses unknown OC_* names).
 const cryptoThreads = flags['crypto-threads'];
-if (cryptoThreads !== undefined && cryptoThreads !== 'auto' && !(/^\d{1,2}$/.test(cryptoThreads) && Number(cryptoThreads) <= 16)) usageError(`--crypto-threads must be auto or a number from 0 to 16, not '${cryptoThreads}'`);
+if (cryptoThreads !== undefined && !schema.shape.OC_CRYPTO_THREADS.safeParse(cryptoThreads).success) usageError(`--crypto-threads must be auto or a number from 0 to 16, not '${cryptoThreads}'`);
 const runtime = flags.runtime ?? 'node';
 const db = flags.db ?? 'sqlite';
 const instances = positive('instances', 1);

@@ -5,7 +5,7 @@ import type { OrderDeps } from './orders/deps.ts';
 import type { Store } from './store/types.ts';
 import { selectBackend } from './crypto/select.ts';
 import { useRuntimeSha256 } from './crypto/sha256.ts';
-import { autoCryptoThreads, createCryptoPool, inThreadPool } from './crypto/pool.ts';
+import { createCryptoPool, cryptoThreadsFor, inThreadPool } from './crypto/pool.ts';
 import { resolveIdentity, type Identity } from './identity.ts';
 import { createPeerResolver, loadPeersFile, type PeerResolverOptions } from './peers/index.ts';
 import type { CryptoBackend } from './protocol/backend.ts';
@@ -58,8 +58,9 @@ export function buildDeps(config: Config, store: Store, fx: Effects): BuiltDeps 
   const signer = createSigner({ ocid: identity.ocid, privateKey: identity.privateKey, backend, now: fx.now, randomBytes: fx.randomBytes });
   const gateways = enabledGateways(config.gatewayEnv, { fetch: fx.fetch, now: fx.now, randomBytes: fx.randomBytes, log: fx.log, signer });
   // An injected backend (a test's) cannot be loaded by name in a thread: it runs in this one.
-  const threads = config.cryptoThreads === 'auto' ? autoCryptoThreads(backend.name) : config.cryptoThreads;
-  const cryptoPool = fx.backend ? inThreadPool(fx.backend) : createCryptoPool({ backend, threads, log: fx.log });
+  const cryptoPool = fx.backend
+    ? inThreadPool(fx.backend)
+    : createCryptoPool({ backend, threads: cryptoThreadsFor(config.cryptoThreads, backend.name), log: fx.log });
   const deps: OrderDeps = {
     config,
     store,

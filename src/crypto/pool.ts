@@ -32,6 +32,11 @@ export function autoCryptoThreads(backend: BackendName, cores = availableParalle
   return backend === 'noble' && cores >= 2 ? Math.min(cores, 8) : 0;
 }
 
+/** The threads OC_CRYPTO_THREADS asks for with this backend (the server and the bench baselines alike). */
+export function cryptoThreadsFor(setting: 'auto' | number, backend: BackendName): number {
+  return setting === 'auto' ? autoCryptoThreads(backend) : setting;
+}
+
 /** The backend itself, in the calling thread (OC_CRYPTO_THREADS=0, or a backend a test injected). */
 export function inThreadPool(backend: CryptoBackend): CryptoPool {
   return {
@@ -84,6 +89,7 @@ export function createCryptoPool(o: CryptoPoolOptions): CryptoPool {
   let closed = false;
   let next = 0;
   let queue: Pending[] = [];
+  const direct = inThreadPool(o.backend); // once the pool is off or closed
 
   /** A batch no thread will answer: done here, with the same code the thread runs. */
   const runHere = (jobs: Pending[]) => {
@@ -138,7 +144,7 @@ export function createCryptoPool(o: CryptoPoolOptions): CryptoPool {
   const flush = () => {
     const jobs = queue;
     queue = [];
-    if (off || closed) return runHere(jobs);
+    if (off || closed) return runHere(jobs); // queued before the pool went off
     // The turn's operations go out in batches of at most PER_MESSAGE, round robin over the threads.
     const per = Math.min(PER_MESSAGE, Math.ceil(jobs.length / threads.length));
     for (let from = 0; from < jobs.length; from += per) {
@@ -158,17 +164,20 @@ export function createCryptoPool(o: CryptoPoolOptions): CryptoPool {
 
   return {
     threads: o.threads,
-    sign: (digest, key) =>
-      digest.length !== 32 || key.length !== 32
-        ? Promise.reject(new Error(`crypto pool: sign takes a 32-byte digest and key, got ${digest.length} and ${key.length} bytes`))
-        : new Promise((resolve, reject) =>
-            push({ kind: SIGN, digest, key, reject, resolve: (r) => resolve({ signature: r.slice(0, 64), recid: r[64]! }) }),
-          ),
-    // Sizes the record cannot hold are no valid signature (as the backends answer them).
-    verify: (signature, digest, publicKey) =>
-      signature.length !== 64 || digest.length !== 32 || publicKey.length !== 65
-        ? Promise.resolve(false)
-        : new Promise((resolve, reject) => push({ kind: VERIFY, digest, signature, publicKey, reject, resolve: (r) => resolve(r[0] === 1) })),
+    sign(digest, key) {
+      if (off || closed) return direct.sign(digest, key);
+      if (digest.length !== 32 || key.length !== 32)
+        return Promise.reject(new Error(`crypto pool: sign takes a 32-byte digest and key, got ${digest.length} and ${key.length} bytes`));
+      return new Promise((resolve, reject) =>
+        push({ kind: SIGN, digest, key, reject, resolve: (r) => resolve({ signature: r.slice(0, 64), recid: r[64]! }) }),
+      );
+    },
+    verify(signature, digest, publicKey) {
+      if (off || closed) return direct.verify(signature, digest, publicKey);
+      // Sizes the record cannot hold are no valid signature (as the backends answer them).
+      if (signature.length !== 64 || digest.length !== 32 || publicKey.length !== 65) return Promise.resolve(false);
+      return new Promise((resolve, reject) => push({ kind: VERIFY, digest, signature, publicKey, reject, resolve: (r) => resolve(r[0] === 1) }));
+    },
     async close() {
       closed = true;
       await Promise.all(
