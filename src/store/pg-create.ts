@@ -13,43 +13,44 @@ export type Created = Awaited<ReturnType<Store['createOrder']>>;
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
+/** Numbers the `?` placeholders of a statement text $1, $2, … in order. */
+const numbered = (text: string) => {
+  let k = 0;
+  return text.replace(/\?/g, () => `$${++k}`);
+};
+
 /**
- * One creation as one statement (the steps of the SQLite store, as data-modifying CTEs): consume the nonce;
- * unless it was taken, insert the order when no row has its id, then its event and delivery. The sub-statements
- * share one snapshot, so `cur` is the row as it was before this statement (including earlier creations in the
- * same transaction). Answers whether the nonce was ours, the new row's seq, and the existing row if any.
+ * The statement texts of one creation (the steps of the SQLite store, as data-modifying CTEs): consume the nonce,
+ * then insert the order unless its id is taken, then its event and delivery. Each answers whether the nonce was
+ * ours and the new row's seq. Four texts, with or without a nonce and a delivery, so that each sends only its own
+ * parameters and PostgreSQL plans no branch that cannot run; each is prepared once per connection.
+ */
+const CREATE_TEXT = (() => {
+  const order = `insert into orders (id, caller_ocid, request_hash, status, amount, currency, reference, created_at, expires_at, order_json, signature, response_body)
+    select ?::text, ?::bigint, ?::text, 'pending', ?::text, ?::text, ?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text`;
+  const event = `ev as (insert into events (id, order_id, type, created_at, data) select ?::text, ?::text, ?::text, ?::bigint, ?::text from ins returning id)`;
+  const delivery = `, dl as (insert into deliveries (id, event_id, url, status, next_attempt_at, created_at) select ?::text, ev.id, ?::text, 'pending', ?::bigint, ?::bigint from ev)`;
+  const nonce = `n as (insert into nonces (ocid, nonce, expires_at) values (?::bigint, ?::text, ?::bigint) on conflict do nothing returning 1)`;
+  const bare = (dl: string) => numbered(`with ins as (${order} on conflict (id) do nothing returning seq), ${event}${dl} select true as nonce_ok, (select seq from ins) as new_seq`);
+  const guarded = (dl: string) =>
+    numbered(`with ${nonce}, ins as (${order} where exists (select 1 from n) on conflict (id) do nothing returning seq), ${event}${dl} select exists (select 1 from n) as nonce_ok, (select seq from ins) as new_seq`);
+  return { bare: bare(''), bareDelivery: bare(delivery), guarded: guarded(''), guardedDelivery: guarded(delivery) };
+})();
+
+/**
+ * One creation as one statement (CREATE_TEXT), with the parameters in the texts' order. A taken id (a replay, or
+ * the same id earlier in this batch or in a concurrent transaction) leaves the seq null: the caller then reads
+ * that row with a new statement, which sees it.
  */
 function createStatement(sql: Sql, { order: o, outbox, nonce }: Creation) {
   const e = outbox.event;
   const d = outbox.delivery;
-  const withNonce = nonce !== undefined;
-  return sql`
-    with n as (
-      insert into nonces (ocid, nonce, expires_at)
-      select ${nonce?.ocid ?? 0}::bigint, ${nonce?.nonce ?? ''}::text, ${nonce?.expiresAt ?? 0}::bigint where ${withNonce}::boolean
-      on conflict do nothing
-      returning 1
-    ), ours as (
-      select not ${withNonce}::boolean or exists (select 1 from n) as ok
-    ), cur as (
-      select * from orders where id = ${o.id}::text
-    ), ins as (
-      insert into orders (id, caller_ocid, request_hash, status, amount, currency, reference, created_at, expires_at, order_json, signature, response_body)
-      select ${o.id}::text, ${o.callerOcid}::bigint, ${o.requestHash}::text, 'pending', ${o.amount}::text, ${o.currency}::text, ${o.reference}::text,
-             ${o.createdAt}::bigint, ${o.expiresAt}::bigint, ${o.orderJson}::text, ${o.signature}::text, ${o.responseBody}::text
-      where (select ok from ours) and not exists (select 1 from cur)
-      on conflict (id) do nothing
-      returning seq
-    ), ev as (
-      insert into events (id, order_id, type, created_at, data)
-      select ${e.id}::text, ${e.orderId}::text, ${e.type}::text, ${e.createdAt}::bigint, ${e.data}::text from ins
-      returning id
-    ), dl as (
-      insert into deliveries (id, event_id, url, status, next_attempt_at, created_at)
-      select ${d?.id ?? ''}::text, ev.id, ${d?.url ?? ''}::text, 'pending', ${e.createdAt}::bigint, ${e.createdAt}::bigint from ev where ${d !== undefined}::boolean
-    )
-    select (select ok from ours) as nonce_ok, (select seq from ins) as new_seq, cur.*
-    from (select 1) as one left join cur on true`;
+  const params: (string | number | null)[] = nonce ? [nonce.ocid, nonce.nonce, nonce.expiresAt] : [];
+  params.push(o.id, o.callerOcid, o.requestHash, o.amount, o.currency, o.reference, o.createdAt, o.expiresAt, o.orderJson, o.signature, o.responseBody);
+  params.push(e.id, e.orderId, e.type, e.createdAt, e.data);
+  if (d) params.push(d.id, d.url, e.createdAt, e.createdAt);
+  const text = nonce ? (d ? CREATE_TEXT.guardedDelivery : CREATE_TEXT.guarded) : d ? CREATE_TEXT.bareDelivery : CREATE_TEXT.bare;
+  return sql.unsafe<{ nonce_ok: boolean; new_seq: string | null }[]>(text, params, { prepare: true });
 }
 
 /** An orders row as postgres.js reads it (snake_case, bigint as text) → the record drizzle's mapping gives. */
@@ -105,10 +106,9 @@ async function commitTogether(client: postgres.Sql, items: readonly Creation[]):
       const r = rows[k]![0]!;
       if (!r.nonce_ok) out.push({ kind: 'nonce_reused' });
       else if (r.new_seq !== null) out.push({ kind: 'created', order: createdRecord(c.order, r.new_seq) });
-      else if (r.id !== null) out.push({ kind: 'exists', order: orderFromRow(r) });
       else {
-        // A concurrent transaction inserted this id after our snapshot: ON CONFLICT waited for it to commit,
-        // so a new statement sees its row.
+        // The id is taken: by an order stored before, earlier in this batch, or by a concurrent transaction
+        // (ON CONFLICT waited for its commit). A new statement sees that row.
         const [winner] = await tx`select * from orders where id = ${c.order.id}::text`;
         if (!winner) throw new Error(`createOrder: order ${c.order.id} conflicted but cannot be read`);
         out.push({ kind: 'exists', order: orderFromRow(winner) });

@@ -100,6 +100,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.listEvents(b.id)).toHaveLength(0);
       });
 
+      it('creates an order without a delivery when no webhook is configured: its event only, its seq answered', async () => {
+        const o = newOrder();
+        const ob = outbox(o.id, 'order.created', false);
+        const res = await store.createOrder(o, ob, { ocid: 200, nonce: uid('n'), expiresAt: T + 600 });
+        expect(res.kind).toBe('created');
+        expect(res.kind === 'created' && res.order.seq).toBe((await store.getOrder(o.id))!.seq);
+        expect((await store.listEvents(o.id)).map((e) => e.id)).toEqual([ob.event.id]);
+        expect(await store.listDeliveries({ orderId: o.id, limit: 10 })).toHaveLength(0);
+      });
+
+      it('an existing id with a fresh nonce: the stored row is answered, the nonce consumed, nothing else written', async () => {
+        const o = newOrder();
+        await store.createOrder(o, outbox(o.id, 'order.created', false));
+        const nonce = { ocid: 200, nonce: uid('n'), expiresAt: T + 600 };
+        const res = await store.createOrder({ ...o, responseBody: '{"other":1}' }, outbox(o.id), nonce);
+        expect(res.kind === 'exists' && res.order.responseBody).toBe(o.responseBody);
+        expect(await store.insertNonce(nonce)).toBe(false);
+        expect(await store.listEvents(o.id)).toHaveLength(1);
+        expect(await store.listDeliveries({ orderId: o.id, limit: 10 })).toHaveLength(0);
+      });
+
       it('creates one order when one id is created 20 times concurrently', async () => {
         const o = newOrder();
         const results = await Promise.all(Array.from({ length: 20 }, () => store.createOrder(o, outbox(o.id))));
