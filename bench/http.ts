@@ -11,7 +11,7 @@
 // connections split between them), --rounds N (3), --requests N, --connections N (32), --crypto native|noble,
 // --crypto-threads auto|N (OC_CRYPTO_THREADS of every server and baseline, so all sign and verify alike),
 // --profile (the real server once under `node --cpu-prof`, or `bun --cpu-prof` with --runtime bun: self time by module group and the top functions of the
-// timed run; --top N functions, --profile-out FILE keeps the .cpuprofile); --compare DIR adds (o), the server of another
+// timed run; --profile-of lean|ceiling profiles baseline (b) or (c) instead; --top N functions, --profile-out FILE keeps the .cpuprofile); --compare DIR adds (o), the server of another
 // checkout of this project (before/after a change), alternating with (a); --skip bc leaves (b) and (c) out.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +40,7 @@ const USAGE = `usage: npm run bench -- [options]
   --compare DIR            adds (o), the server of another checkout, alternating with (a)
   --skip bc                leaves (b) and (c) out
   --profile                the real server once under --cpu-prof: self time by module group
+  --profile-of WHAT        what --profile runs: server (a), lean (b) or ceiling (c) (server)
   --top N                  functions listed by --profile (25)
   --profile-out FILE       keeps the .cpuprofile
   --help                   this text`;
@@ -53,7 +54,7 @@ try {
   parsed = parseArgs({
     args: process.argv.slice(2),
     options: {
-      ...Object.fromEntries(['connections', 'crypto', 'crypto-threads', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
+      ...Object.fromEntries(['connections', 'crypto', 'crypto-threads', 'runtime', 'db', 'instances', 'rounds', 'requests', 'top', 'profile-out', 'profile-of', 'compare', 'skip'].map((k) => [k, { type: 'string' as const }])),
       profile: { type: 'boolean' as const },
       help: { type: 'boolean' as const },
     },
@@ -88,6 +89,10 @@ const requestsFlag = flags.requests === undefined ? undefined : positive('reques
 const top = positive('top', 25);
 if (!['sqlite', 'postgres'].includes(db)) usageError(`--db must be sqlite or postgres, not '${db}'`);
 if (runtime !== 'node' && runtime !== 'bun') usageError(`--runtime must be node or bun, not '${runtime}'`);
+const PROFILE_OF = ['server', 'lean', 'ceiling'] as const;
+const profileOf = (flags['profile-of'] ?? 'server') as (typeof PROFILE_OF)[number];
+if (!PROFILE_OF.includes(profileOf)) usageError(`--profile-of must be server, lean or ceiling, not '${profileOf}'`);
+if (flags['profile-of'] !== undefined && !flags.profile) usageError('--profile-of needs --profile');
 if (flags.skip !== undefined && flags.skip !== 'bc') usageError(`--skip takes only 'bc' (leave out the baselines), not '${flags.skip}'`);
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const MERCHANT_PRIV = '11'.repeat(32);
@@ -221,7 +226,8 @@ const BASELINE_READY = /baseline listening on (\d+)/;
 /** `flags` go to the runtime (node or bun) before the script: --cpu-prof, --cpu-prof-dir=… */
 const serverCommand = (flags: string[] = []): [string, string[]] =>
   runtime === 'bun' ? [BUN, [...flags, '--no-env-file', 'src/runtime/bun.ts']] : [process.execPath, [...flags, 'dist/cli/main.js', 'serve']];
-const baselineCommand = (): [string, string[]] => (runtime === 'bun' ? [BUN, ['--no-env-file', 'bench/baseline-server.ts']] : [process.execPath, ['bin/run-ts.mjs', 'bench/baseline-server.ts']]);
+const baselineCommand = (flags: string[] = []): [string, string[]] =>
+  runtime === 'bun' ? [BUN, [...flags, '--no-env-file', 'bench/baseline-server.ts']] : [process.execPath, [...flags, 'bin/run-ts.mjs', 'bench/baseline-server.ts']];
 
 async function startMany(n: number, cmd: [string, string[]], env: (k: number) => Record<string, string>, ready: RegExp, cwd = ROOT) {
   const started = [];
@@ -301,11 +307,16 @@ async function benchBackend(backend: CryptoBackend) {
 
 async function profileBackend(backend: CryptoBackend) {
   const amount = requestsFlag ?? (backend.name === 'native' ? 12000 : 2500);
-  const { dir, env } = setup(backend);
+  const { dir, env, callerPub } = setup(backend);
   const profDir = join(dir, 'prof');
-  const pg = db === 'postgres' ? pgSchema() : undefined;
-  const [cmd, args] = serverCommand(['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
-  const s = await startChild(cmd, args, { ...env, OC_DATABASE_URL: pg?.url ?? `file:${join(dir, 'prof.db')}` }, SERVER_READY);
+  const pg = db === 'postgres' && profileOf !== 'ceiling' ? pgSchema() : undefined;
+  const prof = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+  const baseEnv = { ...env, BENCH_CALLER_PUBLIC_KEY: callerPub, BENCH_MODE: profileOf === 'ceiling' ? 'ceiling' : db, BENCH_DB: join(dir, 'prof.db'), ...(pg ? { BENCH_PG_URL: pg.base, BENCH_PG_SCHEMA: pg.schema } : {}) };
+  const [cmd, args] = profileOf === 'server' ? serverCommand(prof) : baselineCommand(prof);
+  const s =
+    profileOf === 'server'
+      ? await startChild(cmd, args, { ...env, OC_DATABASE_URL: pg?.url ?? `file:${join(dir, 'prof.db')}` }, SERVER_READY)
+      : await startChild(cmd, args, baseEnv, BASELINE_READY);
   const f = await load([s.child], [s.port], backend, amount);
   await stop(s.child);
   await pg?.drop();
@@ -317,7 +328,8 @@ async function profileBackend(backend: CryptoBackend) {
   const [from, to] = runtime === 'bun' ? f.wallWindow : f.window;
   const summary = summarize(JSON.parse(readFileSync(join(profDir, file), 'utf8')) as CpuProfile, { from, to });
   console.log(`\n== profile: ${runtime} --cpu-prof, ${db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL'}, crypto ${backend.name}, the ${amount} timed requests (after warm-up)`);
-  console.log(`(a) server under the profiler  ${fmt(f)}`);
+  const label = { server: '(a) server', lean: '(b) lean pipeline', ceiling: '(c) ceiling' }[profileOf];
+  console.log(`${label} under the profiler  ${fmt(f)}`);
   console.log(formatSummary(summary, top));
   rmSync(dir, { recursive: true, force: true });
 }

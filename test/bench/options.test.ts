@@ -10,7 +10,7 @@ const bench = (...args: string[]) =>
 it('--help lists every option and exits 0', () => {
   const r = bench('--help');
   expect(r.status).toBe(0);
-  for (const o of ['--runtime', '--db', '--instances', '--rounds', '--requests', '--connections', '--crypto', '--crypto-threads', '--compare', '--skip', '--profile', '--top', '--profile-out'])
+  for (const o of ['--runtime', '--db', '--instances', '--rounds', '--requests', '--connections', '--crypto', '--crypto-threads', '--compare', '--skip', '--profile', '--profile-of', '--top', '--profile-out'])
     expect(r.stdout).toContain(o);
 });
 
@@ -23,6 +23,8 @@ it.each([
   [['--runtime', 'deno'], /--runtime must be node or bun, not 'deno'/],
   [['--skip', 'b'], /--skip takes only 'bc'/],
   [['--crypto-threads', '17'], /--crypto-threads must be auto or a number from 0 to 16, not '17'/],
+  [['--profile', '--profile-of', 'driver'], /--profile-of must be server, lean or ceiling, not 'driver'/],
+  [['--profile-of', 'lean'], /--profile-of needs --profile/],
   [['--crypto-threads', 'some'], /--crypto-threads must be auto or a number from 0 to 16, not 'some'/],
 ])('refuses %j naming it, with the usage, exit code 2', (args, message) => {
   const r = bench(...args);
