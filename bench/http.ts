@@ -218,7 +218,23 @@ function setup(backend: CryptoBackend) {
   writeFileSync(peers, JSON.stringify([{ ocid: 200, publicKey: callerPub }]));
   // One caller from one address at full speed: the rate limits are off, or the bench would measure 429s.
   const env: Record<string, string> = { OC_CRYPTO: backend.name, OC_PRIVATE_KEY: MERCHANT_PRIV, OC_OCID: '500', OC_ENV: 'production', OC_PUBLIC_URL: 'https://pay.bench.example', OC_PORT: '0', OC_LOG_LEVEL: 'error', OC_PEERS_FILE: peers, OC_ACCEPTS: '100', OC_RATE_LIMIT: '0', OC_RATE_LIMIT_IP: '0', ...(cryptoThreads === undefined ? {} : { OC_CRYPTO_THREADS: cryptoThreads }) };
-  return { dir, env, callerPub };
+  type Pg = { url: string; base: string; schema: string };
+  return {
+    dir,
+    /** A server (a or o) on the SQLite file `file` in the bench's folder, or on the PostgreSQL schema. */
+    serverEnv: (file: string, pg?: Pg) => ({ ...env, OC_DATABASE_URL: pg?.url ?? `file:${join(dir, file)}` }),
+    /** Baseline (b) on the same engine (the first of several instances migrates a PostgreSQL schema), or (c). */
+    baselineEnv: (mode: 'lean' | 'ceiling', file: string, pg?: Pg, migrate = true): Record<string, string> =>
+      mode === 'ceiling'
+        ? { ...env, BENCH_CALLER_PUBLIC_KEY: callerPub, BENCH_MODE: 'ceiling' }
+        : {
+            ...env,
+            BENCH_CALLER_PUBLIC_KEY: callerPub,
+            BENCH_MODE: db,
+            BENCH_DB: join(dir, file),
+            ...(pg ? { BENCH_PG_URL: pg.base, BENCH_PG_SCHEMA: pg.schema, BENCH_PG_MIGRATE: migrate ? '1' : '0' } : {}),
+          },
+  };
 }
 
 const SERVER_READY = /listening on http:\/\/127\.0\.0\.1:(\d+)/;
@@ -238,7 +254,7 @@ async function startMany(n: number, cmd: [string, string[]], env: (k: number) =>
 
 async function benchBackend(backend: CryptoBackend) {
   const amount = requestsFlag ?? (backend.name === 'native' ? 12000 : 2500);
-  const { dir, env, callerPub } = setup(backend);
+  const { dir, serverEnv, baselineEnv } = setup(backend);
   const engine = db === 'postgres' ? 'PostgreSQL' : 'SQLite synchronous=FULL';
   const plural = instances > 1 ? `, ${instances} instances` : '';
   console.log(`\n== crypto backend: ${backend.name}, OC_CRYPTO_THREADS=${cryptoThreads ?? 'auto'} (${runtime}, ${engine}${plural}; ${amount} requests per run, ${connections} connections, ${rounds} round${rounds > 1 ? 's' : ''})`);
@@ -248,7 +264,7 @@ async function benchBackend(backend: CryptoBackend) {
     // (o) another checkout's server (before/after a change), first: it and (a) alternate.
     if (compare) {
       const pgO = db === 'postgres' ? pgSchema() : undefined;
-      const o0 = await startMany(instances, serverCommand(), () => ({ ...env, OC_DATABASE_URL: pgO?.url ?? `file:${join(dir, `other-${round}.db`)}` }), SERVER_READY, compare);
+      const o0 = await startMany(instances, serverCommand(), () => serverEnv(`other-${round}.db`, pgO), SERVER_READY, compare);
       const o = await load(o0.map((x) => x.child), o0.map((x) => x.port), backend, amount);
       for (const x of o0) await stop(x.child);
       await pgO?.drop();
@@ -258,7 +274,7 @@ async function benchBackend(backend: CryptoBackend) {
     }
     // (a) the real server, on a fresh database.
     const pgA = db === 'postgres' ? pgSchema() : undefined;
-    const a0 = await startMany(instances, serverCommand(), () => ({ ...env, OC_DATABASE_URL: pgA?.url ?? `file:${join(dir, `real-${round}.db`)}` }), SERVER_READY);
+    const a0 = await startMany(instances, serverCommand(), () => serverEnv(`real-${round}.db`, pgA), SERVER_READY);
     const a = await load(a0.map((x) => x.child), a0.map((x) => x.port), backend, amount);
     for (const x of a0) await stop(x.child);
     await pgA?.drop();
@@ -269,19 +285,12 @@ async function benchBackend(backend: CryptoBackend) {
     if (flags.skip === 'bc') continue;
     // (b) the lean durable pipeline, same engine.
     const pgB = db === 'postgres' ? pgSchema() : undefined;
-    const bEnv = (k: number) => ({
-      ...env,
-      BENCH_CALLER_PUBLIC_KEY: callerPub,
-      BENCH_MODE: db,
-      BENCH_DB: join(dir, `base-${round}.db`),
-      ...(pgB ? { BENCH_PG_URL: pgB.base, BENCH_PG_SCHEMA: pgB.schema, BENCH_PG_MIGRATE: k === 0 ? '1' : '0' } : {}),
-    });
-    const b0 = await startMany(instances, baselineCommand(), bEnv, BASELINE_READY);
+    const b0 = await startMany(instances, baselineCommand(), (k) => baselineEnv('lean', `base-${round}.db`, pgB, k === 0), BASELINE_READY);
     const b = await load(b0.map((x) => x.child), b0.map((x) => x.port), backend, amount);
     for (const x of b0) await stop(x.child);
     await pgB?.drop();
     // (c) the no-database ceiling.
-    const c0 = await startMany(instances, baselineCommand(), () => ({ ...env, BENCH_CALLER_PUBLIC_KEY: callerPub, BENCH_MODE: 'ceiling' }), BASELINE_READY);
+    const c0 = await startMany(instances, baselineCommand(), () => baselineEnv('ceiling', ''), BASELINE_READY);
     const c = await load(c0.map((x) => x.child), c0.map((x) => x.port), backend, amount);
     for (const x of c0) await stop(x.child);
     all.b.push(b);
@@ -307,16 +316,14 @@ async function benchBackend(backend: CryptoBackend) {
 
 async function profileBackend(backend: CryptoBackend) {
   const amount = requestsFlag ?? (backend.name === 'native' ? 12000 : 2500);
-  const { dir, env, callerPub } = setup(backend);
+  const { dir, serverEnv, baselineEnv } = setup(backend);
   const profDir = join(dir, 'prof');
   const pg = db === 'postgres' && profileOf !== 'ceiling' ? pgSchema() : undefined;
   const prof = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
-  const baseEnv = { ...env, BENCH_CALLER_PUBLIC_KEY: callerPub, BENCH_MODE: profileOf === 'ceiling' ? 'ceiling' : db, BENCH_DB: join(dir, 'prof.db'), ...(pg ? { BENCH_PG_URL: pg.base, BENCH_PG_SCHEMA: pg.schema } : {}) };
-  const [cmd, args] = profileOf === 'server' ? serverCommand(prof) : baselineCommand(prof);
   const s =
     profileOf === 'server'
-      ? await startChild(cmd, args, { ...env, OC_DATABASE_URL: pg?.url ?? `file:${join(dir, 'prof.db')}` }, SERVER_READY)
-      : await startChild(cmd, args, baseEnv, BASELINE_READY);
+      ? await startChild(...serverCommand(prof), serverEnv('prof.db', pg), SERVER_READY)
+      : await startChild(...baselineCommand(prof), baselineEnv(profileOf, 'prof.db', pg), BASELINE_READY);
   const f = await load([s.child], [s.port], backend, amount);
   await stop(s.child);
   await pg?.drop();
